@@ -1,0 +1,397 @@
+"""The `campaign-detect` command line: click commands over the library, no logic here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from campaign_detect import __version__
+from campaign_detect.config import ScanConfig
+from campaign_detect.errors import CampaignDetectError, InputError
+from campaign_detect.load import LoadedPosts, load_posts
+from campaign_detect.progress import ProgressCallback
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class BadInput(click.ClickException):
+    """Bad input or options found by the library: exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    """Maps library errors to exit codes in one place: input 2, runtime 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            raise BadInput(str(exc)) from exc
+        except CampaignDetectError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head); nothing left to say
+            raise click.exceptions.Exit(1) from None
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(
+                f"unexpected error: {type(exc).__name__}: {exc} "
+                "(rerun with --debug for the traceback)"
+            ) from exc
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[ProgressCallback | None]:
+    """A rich progress display on stderr, only for a person at a terminal."""
+    console = _stderr()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def callback(stage: str, done: int, total: int | None) -> None:
+            if "scan" not in tasks:
+                tasks["scan"] = bar.add_task(stage, total=total)
+            bar.update(tasks["scan"], description=stage, completed=done, total=total)
+
+        yield callback
+
+
+def _columns(account: str | None, time: str | None, text: str | None, id_: str | None) -> dict:
+    chosen = {"account": account, "ts": time, "text": text, "post_id": id_}
+    return {k: v for k, v in chosen.items() if v}
+
+
+def input_options(func: F) -> F:
+    """Options every command that reads posts shares."""
+    for option in reversed(
+        [
+            click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
+            click.option(
+                "--input-format",
+                type=click.Choice(["csv", "tsv", "jsonl", "json", "parquet"]),
+                help="Read every input as this format instead of guessing from the extension "
+                "(needed for stdin, '-').",
+            ),
+            click.option(
+                "--tz",
+                metavar="ZONE",
+                help="Time zone of times written without one (e.g. Asia/Jakarta). "
+                "Default: UTC, with a notice.",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Stop with an error on any unreadable row instead of skipping and "
+                "counting it.",
+            ),
+            click.option("--account-col", metavar="COL", help="Column holding the account."),
+            click.option("--time-col", metavar="COL", help="Column holding the post time."),
+            click.option("--text-col", metavar="COL", help="Column holding the post text."),
+            click.option("--id-col", metavar="COL", help="Column holding the post id."),
+            click.option("-q", "--quiet", is_flag=True, help="No progress or notices on stderr."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _load(options: dict[str, Any], keep_columns: tuple[str, ...] = ()) -> LoadedPosts:
+    """Load the inputs, then tell stderr what was read, rejected and deduplicated."""
+    with _progress(options["quiet"]) as progress:
+        loaded = load_posts(
+            list(options["inputs"]),
+            input_format=options["input_format"],
+            columns=_columns(
+                options["account_col"], options["time_col"], options["text_col"], options["id_col"]
+            ),
+            tz=options["tz"],
+            strict=options["strict"],
+            keep_columns=keep_columns,
+            progress=progress,
+        )
+    if not options["quiet"]:
+        err = _stderr()
+        s = loaded.stats
+        err.print(
+            f"read {s.rows_read} rows: kept {s.rows_kept}, rejected {s.rows_rejected}, "
+            f"duplicates dropped {s.rows_deduplicated}",
+            markup=False,
+        )
+        for notice in s.notices:
+            err.print(f"notice: {notice}", markup=False)
+    return loaded
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="campaign-detect")
+@click.option("--debug", is_flag=True, help="Show the full traceback of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Find coordinated hashtag campaigns in social-media posts, with the evidence.
+
+    Start with `inspect` on an unknown file, then `scan` it.
+
+    \b
+    Examples:
+      campaign-detect inspect fixtures/kami_umkm_sample.csv
+      campaign-detect scan fixtures/kami_umkm_sample.csv
+      campaign-detect scan fixtures/kami_umkm_sample.csv --format json
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--top",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="How many hashtags, mentions and accounts to list.",
+)
+def inspect(fmt: str, top: int, **options: Any) -> None:
+    """Show how a file was read: format, column mapping, row accounting, time span and the
+    most frequent hashtags, mentions and accounts. The first thing to run on an unknown file.
+
+    \b
+    Examples:
+      campaign-detect inspect fixtures/kami_umkm_sample.csv
+      campaign-detect inspect 'exports/*.jsonl.gz' --account-col author.username
+      campaign-detect inspect posts.csv --tz Asia/Jakarta --format json
+    """
+    from campaign_detect.describe import describe_posts
+    from campaign_detect.report.json import dumps
+    from campaign_detect.report.table import print_inspect
+
+    summary = describe_posts(_load(options), top=top)
+    if fmt == "json":
+        click.echo(dumps(summary), nl=False)
+    else:
+        print_inspect(summary, _stdout())
+
+
+def scan_options(func: F) -> F:
+    """Settings of the detection, mirrored by `ScanConfig`."""
+    for option in reversed(
+        [
+            click.option(
+                "--config",
+                "config_file",
+                type=click.Path(exists=True, dir_okay=False),
+                help="TOML file of settings (same names as the options, with _); options "
+                "given here override it.",
+            ),
+            click.option(
+                "--window",
+                metavar="DURATION",
+                help="Co-action window Δt (30s, 10m, 1h). Default: estimated from the data.",
+            ),
+            click.option(
+                "--object",
+                "extra_objects",
+                multiple=True,
+                metavar="COL",
+                help="Also count posting the same value of this input column (e.g. music_id) "
+                "as co-action. Repeatable.",
+            ),
+            click.option(
+                "--min-repeats",
+                type=click.IntRange(1),
+                help="Co-action events two accounts need to be linked [default: 2]; 1 links "
+                "every coincidence.",
+            ),
+            click.option(
+                "--min-accounts",
+                type=click.IntRange(2),
+                help="Smallest cluster reported [default: 3].",
+            ),
+            click.option(
+                "--min-score", type=float, help="Hide clusters scoring below this [default: 0]."
+            ),
+            click.option("--top", type=click.IntRange(1), help="Report at most N clusters."),
+            click.option(
+                "--since",
+                type=click.DateTime(),
+                help="Only clusters active at or after this time (UTC).",
+            ),
+            click.option(
+                "--until",
+                type=click.DateTime(),
+                help="Only clusters active at or before this time (UTC).",
+            ),
+            click.option("--hashtag", help="Only clusters whose members used this hashtag."),
+            click.option(
+                "--null-rounds",
+                type=click.IntRange(0),
+                help="Rounds of the null model [default: 20]; 0 skips significance.",
+            ),
+            click.option(
+                "--seed", type=int, help="Seed of Leiden and the null model [default: 0]."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _config(options: dict[str, Any]) -> ScanConfig:
+    base = ScanConfig.from_toml(options.pop("config_file")) if options.get("config_file") else None
+    options.pop("config_file", None)
+    for key in ("since", "until"):
+        if options.get(key) is not None:
+            options[key] = options[key].replace(tzinfo=UTC)
+    extra = tuple(options.pop("extra_objects", ()) or ())
+    settings = {k: options.pop(k) for k in list(options) if k in ScanConfig.__dataclass_fields__}
+    return (base or ScanConfig()).with_options(extra_objects=extra or None, **settings)
+
+
+def _scan(options: dict[str, Any]):
+    from campaign_detect.pipeline import scan
+
+    config = _config(options)
+    loaded = _load(options, keep_columns=config.extra_objects)
+    with _progress(options["quiet"]) as progress:
+        return scan(loaded, config, progress=progress)
+
+
+@cli.command("scan")
+@input_options
+@scan_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table for reading; json (one object, the documented contract) for scripts.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+def scan_command(fmt: str, output: str | None, **options: Any) -> None:
+    """Rank clusters of accounts that posted in coordination, each with its evidence.
+
+    \b
+    Examples:
+      campaign-detect scan fixtures/kami_umkm_sample.csv
+      campaign-detect scan fixtures/kami_umkm_sample.csv --format json | jq '.clusters[0]'
+      campaign-detect scan posts.parquet --window 10m --top 20 --format csv -o clusters.csv
+    """
+    from campaign_detect.report.render import render_scan
+
+    result = _scan(options)
+    if fmt == "table" and output is None:
+        from campaign_detect.report.table import print_clusters
+
+        print_clusters(result.records(), _stdout())
+        return
+    _emit(render_scan(result, fmt), output)
+
+
+@cli.command()
+@input_options
+@scan_options
+@click.option("--cluster", "rank", type=click.IntRange(1), required=True, help="Rank to explain.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def explain(rank: int, fmt: str, **options: Any) -> None:
+    """Print one cluster's whole evidence: script, window, sub-scores, significance, first
+    movers, sample posts with their input rows, and the co-action events behind its links.
+
+    \b
+    Examples:
+      campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1
+      campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 2 --format json
+    """
+    from campaign_detect.report.json import dumps
+    from campaign_detect.report.table import print_explain
+
+    records = _scan(options).records()
+    chosen = [r for r in records if r["rank"] == rank]
+    if not chosen:
+        raise BadInput(
+            f"--cluster {rank}: no such cluster; this scan reported ranks "
+            f"{[r['rank'] for r in records] or 'none'}"
+        )
+    if fmt == "json":
+        click.echo(dumps(chosen[0]), nl=False)
+    else:
+        print_explain(chosen[0], _stdout())
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option(
+    "--posts",
+    "n_posts",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Number of posts to generate.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@click.option(
+    "--days", type=click.IntRange(1), default=14, show_default=True, help="Length of the period."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "jsonl"]),
+    default="csv",
+    show_default=True,
+)
+def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
+    """Write synthetic posts with planted campaigns and hard negatives, plus the ground truth
+    (truth.csv, groups.json), for demos, tests and benchmarks.
+
+    \b
+    Examples:
+      campaign-detect synth out/ --posts 100000 --seed 1
+      campaign-detect synth out/ --posts 1000000 --format parquet
+    """
+    from campaign_detect.synth import generate, write
+
+    paths = write(generate(n_posts, seed=seed, days=days), outdir, fmt=fmt)
+    for name, path in sorted(paths.items()):
+        click.echo(f"{name}\t{path}")

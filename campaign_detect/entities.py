@@ -1,0 +1,194 @@
+"""Hashtags, mentions and URLs found in post text, as polars expressions.
+
+The patterns follow what platforms themselves treat as an entity, because the
+co-action and burst signals count exactly these objects:
+
+- a hashtag is ``#`` followed by Unicode word characters, not preceded by a word
+  character or ``&`` (so ``a#b`` and ``&#39;`` are not hashtags), with at least one
+  character that is not a digit or ``_`` (``#1`` is not a hashtag). It ends at the first
+  non-word character: ``#KamiUMKMdiTikTok!`` is ``kamiumkmditiktok``, and emoji on either
+  side do not stick to it.
+- a mention is ``@`` followed by word characters and inner dots (TikTok handles have
+  dots), not preceded by a word character (``a@b.com`` is an e-mail address).
+- a URL starts with ``http://``, ``https://`` or ``www.`` and runs to the next space,
+  without trailing punctuation.
+
+Text is NFKC-normalised first, so full-width ``＃ＵＭＫＭ`` is ``#umkm``, and entities are
+case-folded (lower-cased).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import polars as pl
+
+__all__ = [
+    "TRACKING_PARAMETERS",
+    "canonical_url",
+    "canonical_urls",
+    "extract_hashtags",
+    "extract_mentions",
+    "extract_urls",
+    "normalise_handle",
+    "strip_entities",
+]
+
+_HASHTAG = r"(?:^|[^\w&])#\w+"
+_MENTION = r"(?:^|[^\w@])@\w+(?:\.\w+)*"
+_URL = r"(?i)(?:https?://|www\.)[^\s<>\"]+"
+_URL_TRAILING_PUNCTUATION = r"[.,;:!?)\]}'\"»…]+$"
+_EMOJI = r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\x{FE0F}\x{200D}\x{20E3}]"
+
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "ref_src",
+        "ref_url",
+        "s",
+        "si",
+        "_t",
+        "_r",
+        "is_from_webapp",
+        "sender_device",
+        "is_copy_url",
+    }
+)
+
+
+def _nfkc(text: pl.Expr) -> pl.Expr:
+    return text.fill_null("").str.normalize("NFKC")
+
+
+def _without_urls(text: pl.Expr) -> pl.Expr:
+    """NFKC text with URLs blanked, so ``tiktok.com/@ana`` or ``/#top`` is no entity."""
+    return _nfkc(text).str.replace_all(_URL, " ")
+
+
+def extract_hashtags(text: pl.Expr) -> pl.Expr:
+    """List of the hashtags in `text`, case-folded, without ``#``, in order of appearance.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"text": ["🔥#KamiUMKMdiTikTok! #1 a#b #umkm_2023🔥"]})
+    >>> df.select(extract_hashtags(pl.col("text")))["text"].to_list()
+    [['kamiumkmditiktok', 'umkm_2023']]
+    """
+    return (
+        _without_urls(text)
+        .str.extract_all(_HASHTAG)
+        .list.eval(pl.element().str.replace(r"^[^#]*#", "").str.to_lowercase())
+        .list.eval(pl.element().filter(pl.element().str.contains(r"[^\d_]")))
+    )
+
+
+def extract_mentions(text: pl.Expr) -> pl.Expr:
+    """List of the accounts mentioned in `text`, as canonical handles (see `normalise_handle`).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"text": ["dukung @Jokowi. tanya a@b.com @umkm.id"]})
+    >>> df.select(extract_mentions(pl.col("text")))["text"].to_list()
+    [['jokowi', 'umkm.id']]
+    """
+    return (
+        _without_urls(text)
+        .str.extract_all(_MENTION)
+        .list.eval(pl.element().str.replace(r"^[^@]*@", "").str.to_lowercase())
+    )
+
+
+def extract_urls(text: pl.Expr) -> pl.Expr:
+    """List of the URLs in `text` as written (not yet canonical), without trailing punctuation."""
+    return (
+        text.fill_null("")
+        .str.extract_all(_URL)
+        .list.eval(pl.element().str.replace(_URL_TRAILING_PUNCTUATION, ""))
+    )
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per web address, so that two posts linking the same page co-act.
+
+    Lower-cases the scheme and host, drops ``www.``, default ports, the fragment,
+    tracking parameters (``utm_*`` and `TRACKING_PARAMETERS`) and a trailing slash, and
+    sorts the remaining query parameters.
+
+    Examples
+    --------
+    >>> canonical_url("HTTPS://WWW.Example.com:443/a/?utm_source=wa&b=2&a=1#top")
+    'https://example.com/a?a=1&b=2'
+    >>> canonical_url("www.tiktok.com/@umkm/video/1?is_from_webapp=1")
+    'https://tiktok.com/@umkm/video/1'
+    """
+    raw = url.strip()
+    if "://" not in raw:
+        raw = "https://" + raw
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        return url.strip().lower()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if port is not None and not (
+        (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+    ):
+        host = f"{host}:{port}"
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMETERS
+    )
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def canonical_urls(urls: pl.Series) -> pl.Series:
+    """`canonical_url` over a list column, computed once per distinct URL."""
+    flat = urls.explode().drop_nulls().unique()
+    mapping = dict(zip(flat.to_list(), [canonical_url(u) for u in flat.to_list()], strict=True))
+    return urls.list.eval(pl.element().replace_strict(mapping, default=pl.element())).rename(
+        urls.name
+    )
+
+
+def normalise_handle(handle: pl.Expr) -> pl.Expr:
+    """Canonical account key: NFKC, trimmed, without a leading ``@``, case-folded."""
+    return (
+        handle.cast(pl.String)
+        .str.normalize("NFKC")
+        .str.strip_chars()
+        .str.strip_prefix("@")
+        .str.to_lowercase()
+    )
+
+
+def strip_entities(text: pl.Expr) -> pl.Expr:
+    """The words of a post without hashtags, mentions, URLs and emoji, lower-cased, with
+    white space collapsed: what is left to compare when looking for a shared script.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"text": ["Dukung UMKM 🔥🔥 #KamiUMKMdiTikTok @jokowi https://t.co/x !"]})
+    >>> df.select(strip_entities(pl.col("text")))["text"].to_list()
+    ['dukung umkm !']
+    """
+    return (
+        _nfkc(text)
+        .str.replace_all(_URL, " ")
+        .str.replace_all(r"[#@][\w.]+", " ")
+        .str.replace_all(_EMOJI, " ")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )

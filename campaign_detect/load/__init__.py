@@ -1,0 +1,387 @@
+"""Load posts from files or stdin into the post schema, with a full account of the input.
+
+`load_posts` reads every input (CSV, TSV, JSONL, JSON, Parquet, each optionally gzipped),
+detects which column holds which field per file, normalises the rows, and collects all files
+once. `LoadedPosts.stats` says what was read, how each field was found, what was rejected and
+why, and what the user should know (the notices the CLI prints to stderr).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from campaign_detect.errors import InputError
+from campaign_detect.load.columns import ColumnSource, detect_columns, resolve_override_keys
+from campaign_detect.load.readers import (
+    FFFD,
+    SUPPORTED_FORMATS,
+    RawInput,
+    expand_paths,
+    read_input,
+)
+from campaign_detect.load.times import check_time_zone, parse_times
+from campaign_detect.normalise import REJECT_REASONS, RejectedRows, finish, project
+from campaign_detect.progress import ProgressCallback, report
+
+__all__ = [
+    "SUPPORTED_FORMATS",
+    "FileInfo",
+    "InputStats",
+    "LoadedPosts",
+    "load_posts",
+    "parse_times",
+]
+
+_SOURCE = "__source"
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+    return value.strftime(fmt)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """One input file: its path as given, format, whether gzipped, and rows read from it."""
+
+    path: str
+    format: str
+    compressed: bool
+    rows_read: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, fixed key order."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "compressed": self.compressed,
+            "rows_read": self.rows_read,
+        }
+
+
+@dataclass(frozen=True)
+class InputStats:
+    """Everything known about the input of a run: what `inspect` shows and the JSON ``input``.
+
+    Attributes
+    ----------
+    files
+        Per input file, in the order read.
+    columns
+        Post field -> where it came from (the first file's mapping; a notice says when other
+        files differ).
+    rows_read, rows_rejected, rows_deduplicated, rows_kept
+        ``rows_read == rows_rejected + rows_deduplicated + rows_kept``.
+    rejected
+        Per reject reason: the count and the first (file, row) pairs.
+    invalid_utf8_rows
+        Rows in which invalid UTF-8 bytes were replaced by U+FFFD (kept, not rejected).
+    time_min, time_max
+        The earliest and latest post kept (UTC), None when nothing was kept.
+    timezone_assumed
+        The zone naive times were read in.
+    notices
+        Warnings for a person, one sentence each.
+    """
+
+    files: list[FileInfo]
+    columns: dict[str, ColumnSource]
+    rows_read: int
+    rows_rejected: int
+    rows_deduplicated: int
+    rows_kept: int
+    rejected: dict[str, RejectedRows]
+    invalid_utf8_rows: int
+    time_min: datetime | None
+    time_max: datetime | None
+    timezone_assumed: str
+    notices: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: fixed key order, times as ISO 8601 with ``Z``."""
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "columns": {name: source.to_dict() for name, source in self.columns.items()},
+            "rows_read": self.rows_read,
+            "rows_rejected": self.rows_rejected,
+            "rows_deduplicated": self.rows_deduplicated,
+            "rows_kept": self.rows_kept,
+            "rejected": {reason: rows.to_dict() for reason, rows in self.rejected.items()},
+            "invalid_utf8_rows": self.invalid_utf8_rows,
+            "time_min": _iso(self.time_min),
+            "time_max": _iso(self.time_max),
+            "timezone_assumed": self.timezone_assumed,
+            "notices": list(self.notices),
+        }
+
+
+@dataclass(frozen=True)
+class LoadedPosts:
+    """Posts in the post schema, and the account of how they were read."""
+
+    posts: pl.DataFrame
+    stats: InputStats
+
+
+def _resolve_keep(raw: RawInput, keep_columns: Sequence[str]) -> list[str]:
+    by_lower = {c.lower(): c for c in raw.columns}
+    resolved = []
+    for name in keep_columns:
+        actual = name if name in raw.columns else by_lower.get(name.lower())
+        if actual is None:
+            raise InputError(
+                f"{raw.path}: no column {name!r} to keep; columns found: {', '.join(raw.columns)}"
+            )
+        resolved.append(actual)
+    return resolved
+
+
+def _project(
+    raw: RawInput,
+    index: int,
+    overrides: Mapping[str, str],
+    keep_columns: Sequence[str],
+    tz: str | None,
+) -> tuple[pl.LazyFrame, dict[str, ColumnSource]]:
+    mapping = detect_columns(raw.columns, overrides=overrides, file=raw.path)
+    keep = _resolve_keep(raw, keep_columns)
+    frame = raw.frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(_SOURCE))
+    if keep:
+        # carry each kept column under the name the caller asked for
+        renames = {a: n for a, n in zip(keep, keep_columns, strict=True) if a != n}
+        frame = frame.with_columns(pl.col(a).alias(n) for a, n in renames.items())
+    lazy = project(
+        frame,
+        mapping,
+        tz=tz,
+        platform=mapping["platform"].value,
+        keep_columns=list(keep_columns),
+        file=raw.path,
+        carry=[FFFD, _SOURCE],
+    )
+    return lazy, mapping
+
+
+def _collect(
+    frames: list[pl.LazyFrame],
+    raws: list[RawInput],
+    rebuild: Any,
+) -> pl.DataFrame:
+    """Collect all files at once; on failure find the file to blame (and retry a lazily
+    scanned NDJSON file with invalid UTF-8 through the lossy reader)."""
+    try:
+        return pl.concat(frames, how="vertical").collect()
+    except pl.exceptions.PolarsError:
+        pass
+    parts = []
+    for i, (frame, raw) in enumerate(zip(frames, raws, strict=True)):
+        try:
+            parts.append(frame.collect())
+            continue
+        except pl.exceptions.PolarsError as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            if raw.format == "jsonl" and "utf-8" in message.lower() and raw.path != "-":
+                retried, raws[i] = rebuild(i)
+                parts.append(retried.collect())
+                continue
+            raise InputError(f"{raw.path}: cannot read as {raw.format} ({message})") from exc
+    return pl.concat(parts, how="vertical")
+
+
+def _invalid_utf8_counts(collected: pl.DataFrame, raws: list[RawInput]) -> int:
+    counts = collected.group_by(_SOURCE).agg(pl.col(FFFD).sum()).rows()
+    total = 0
+    for index, flagged in counts:
+        if not flagged:
+            continue
+        raw = raws[index]
+        replaced = raw.utf8_replaced
+        if replaced is None:  # lazily scanned CSV: were the U+FFFD in the file, or our doing?
+            try:
+                Path(raw.path).read_bytes().decode("utf-8")
+                replaced = False
+            except UnicodeDecodeError:
+                replaced = True
+        if replaced:
+            total += int(flagged)
+    return total
+
+
+def _notices(
+    mappings: list[dict[str, ColumnSource]],
+    raws: list[RawInput],
+    *,
+    naive: int,
+    tz: str | None,
+    invalid_utf8: int,
+    rejected: dict[str, RejectedRows],
+    deduplicated: int,
+) -> list[str]:
+    notes = []
+    if naive and tz is None:
+        notes.append(
+            f"{naive} post time(s) had no time zone and were read as UTC; "
+            "pass --tz (e.g. --tz Asia/Jakarta) if they are local times"
+        )
+    elif naive:
+        notes.append(f"{naive} post time(s) had no time zone and were read in {tz}")
+    if invalid_utf8:
+        notes.append(
+            f"{invalid_utf8} row(s) held invalid UTF-8 bytes, replaced by U+FFFD; "
+            "check the file's encoding"
+        )
+    for reason in REJECT_REASONS:
+        rows = rejected[reason]
+        if rows.count:
+            where = ", ".join(f"{f} row {r}" for f, r in rows.first[:3])
+            notes.append(f"{rows.count} row(s) skipped: {reason} (first: {where})")
+    if deduplicated:
+        notes.append(f"{deduplicated} duplicate post(s) dropped (same post id; first kept)")
+    for raw, mapping in zip(raws[1:], mappings[1:], strict=True):
+        if mapping != mappings[0]:
+            diff = ", ".join(f"{k}={v.source}" for k, v in mapping.items() if v != mappings[0][k])
+            notes.append(f"{raw.path}: columns differ from {raws[0].path}: {diff}")
+    return notes
+
+
+def load_posts(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    input_format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    tz: str | None = None,
+    strict: bool = False,
+    keep_columns: Sequence[str] = (),
+    progress: ProgressCallback | None = None,
+) -> LoadedPosts:
+    """Read posts from files (or ``-`` for stdin) into the post schema.
+
+    Parameters
+    ----------
+    paths
+        One path, a glob (``data/*.jsonl``), ``-`` for stdin, or a sequence of these.
+    input_format
+        ``csv``, ``tsv``, ``jsonl``, ``json`` or ``parquet``; None takes it from each file's
+        extension (``.gz`` is recognised on top) or sniffs stdin.
+    columns
+        Field -> input column, overriding detection: keys ``account``, ``ts``, ``text``,
+        ``post_id`` (the CLI's ``--account-col``, ``--time-col``, ``--text-col``,
+        ``--id-col``), and also ``hashtags``, ``mentions``, ``urls``, ``share_of``,
+        ``platform``.
+    tz
+        IANA zone of times written without a zone; None reads them as UTC and says so in
+        ``stats.notices``.
+    strict
+        Raise `InputError` listing the first unreadable rows instead of skipping them.
+    keep_columns
+        Extra input columns carried into the posts frame as strings (e.g. ``music_id``).
+    progress
+        Called as ``progress(stage, done, total)`` while reading.
+
+    Returns
+    -------
+    LoadedPosts
+        ``posts``: exactly the post-schema columns (plus `keep_columns`), sorted by
+        (ts, account, post_id), one row per post id; ``stats``: the `InputStats`.
+
+    Raises
+    ------
+    InputError
+        A file is missing, empty, corrupt or of an unsupported format; no account or time
+        column can be found; a named column is missing; no rows are left after rejecting
+        unreadable ones; or `strict` is set and some rows are unreadable.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "p.csv").write_text(
+    ...     "username,created_at,text\\n"
+    ...     "@Ana,2023-09-26T10:00:00Z,Dukung #UMKM\\n"
+    ...     ",2023-09-26T10:01:00Z,no account\\n")
+    >>> loaded = load_posts(folder / "p.csv")
+    >>> loaded.posts.select("account", "hashtags", "row").rows()
+    [('ana', ['umkm'], 1)]
+    >>> s = loaded.stats
+    >>> s.rows_read, s.rows_rejected, s.rows_kept, s.rejected["empty account"].count
+    (2, 1, 1, 1)
+    >>> s.columns["account"].source, s.columns["hashtags"].how
+    ('username', 'extracted from text')
+    """
+    zone = check_time_zone(tz)
+    overrides = resolve_override_keys(columns)
+    files = expand_paths(paths)
+    if files.count("-") > 1:
+        raise InputError("- (stdin) can be given only once")
+    raws: list[RawInput] = []
+    frames: list[pl.LazyFrame] = []
+    mappings: list[dict[str, ColumnSource]] = []
+    for index, path in enumerate(files):
+        report(progress, "read", index, len(files))
+        raw = read_input(path, input_format=input_format)
+        frame, mapping = _project(raw, index, overrides, keep_columns, tz)
+        raws.append(raw)
+        frames.append(frame)
+        mappings.append(mapping)
+
+    def rebuild(index: int) -> tuple[pl.LazyFrame, RawInput]:
+        raw = read_input(files[index], input_format=input_format, lossy=True)
+        return _project(raw, index, overrides, keep_columns, tz)[0], raw
+
+    report(progress, "read", len(files), len(files))
+    collected = _collect(frames, raws, rebuild)
+    report(progress, "normalise", 0, 1)
+    if collected.height == 0:
+        raise InputError(f"{', '.join(files)}: no data rows to read")
+    invalid_utf8 = _invalid_utf8_counts(collected, raws)
+    per_file = dict(collected.group_by(_SOURCE).len().rows())
+    posts, rejects = finish(collected, strict=strict, keep_columns=keep_columns)
+    if rejects.rows_kept == 0:
+        counts = "; ".join(
+            f"{reason}: {rows.count}, first {rows.first[0][0]} row {rows.first[0][1]}"
+            for reason, rows in rejects.rejected.items()
+            if rows.count
+        )
+        raise InputError(
+            f"all {rejects.rows_read} rows were rejected ({counts}); check the columns used "
+            f"({mappings[0]['account'].source} for the account, {mappings[0]['ts'].source} "
+            "for the time) or set --account-col / --time-col"
+        )
+    report(progress, "normalise", 1, 1)
+    ts = posts["ts"]
+    stats = InputStats(
+        files=[
+            FileInfo(raw.path, raw.format, raw.compressed, int(per_file.get(i, 0)))
+            for i, raw in enumerate(raws)
+        ],
+        columns=mappings[0],
+        rows_read=rejects.rows_read,
+        rows_rejected=rejects.rows_rejected,
+        rows_deduplicated=rejects.rows_deduplicated,
+        rows_kept=rejects.rows_kept,
+        rejected=rejects.rejected,
+        invalid_utf8_rows=invalid_utf8,
+        time_min=ts.min(),  # type: ignore[arg-type]
+        time_max=ts.max(),  # type: ignore[arg-type]
+        timezone_assumed=zone,
+        notices=_notices(
+            mappings,
+            raws,
+            naive=rejects.naive_time_rows,
+            tz=tz,
+            invalid_utf8=invalid_utf8,
+            rejected=rejects.rejected,
+            deduplicated=rejects.rows_deduplicated,
+        ),
+    )
+    return LoadedPosts(posts=posts, stats=stats)

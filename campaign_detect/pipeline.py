@@ -1,0 +1,225 @@
+"""`scan`: the one place where the pipeline's stages meet.
+
+load → normalise → signals (co-action, bursts, templates) → account graph → clusters →
+scores → evidence. Each stage is also callable on its own; this module only wires them
+together in the order and with the settings of a `ScanConfig`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from campaign_detect.config import ScanConfig, parse_duration
+from campaign_detect.evidence import cluster_records
+from campaign_detect.graph import account_graph, cluster_accounts, shared_templates
+from campaign_detect.load import InputStats, LoadedPosts, load_posts
+from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.schema import validate_posts
+from campaign_detect.score import score_clusters
+from campaign_detect.signals.bursts import detect_bursts
+from campaign_detect.signals.coaction import CoactionResult, coaction_edges, coaction_events
+from campaign_detect.signals.templates import TemplateResult, template_groups
+
+__all__ = ["ScanResult", "scan"]
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scan found, as polars frames, plus the run's accounting.
+
+    Attributes
+    ----------
+    clusters
+        One row per reported cluster, best first (``rank`` 1 is the most suspicious).
+    members
+        ``cluster, account, account_name, n_posts, degree, lead`` for reported clusters.
+    events
+        The co-action events tying members of each reported cluster: ``cluster, kind,
+        object, a, b, post_id_a, post_id_b, ts_a, ts_b``.
+    coaction, templates, bursts
+        The full output of each signal, for users who want to look further.
+    stats
+        Input accounting (rows read, rejected, deduplicated), or None for a frame input.
+    config
+        The settings the scan ran with.
+    """
+
+    clusters: pl.DataFrame
+    members: pl.DataFrame
+    events: pl.DataFrame
+    coaction: CoactionResult
+    templates: TemplateResult
+    bursts: pl.DataFrame
+    posts: pl.DataFrame
+    stats: InputStats | None
+    config: ScanConfig
+
+    def records(self) -> list[dict]:
+        """The reported clusters as JSON-ready dicts with their evidence, best first."""
+        return cluster_records(self)
+
+    def to_dict(self) -> dict:
+        """The JSON output contract (see docs/output.md) as a dict in fixed key order."""
+        from campaign_detect import __version__
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool_version": __version__,
+            "input": self.stats.to_dict() if self.stats is not None else None,
+            "config": self.config.to_dict(),
+            "signals": {
+                "window": _format_window(self.coaction.window),
+                "window_estimated": self.coaction.window_estimated,
+                "coaction_edges": self.coaction.edges.height,
+                "bounded_windows": self.coaction.bounded.height,
+                "bursts": self.bursts.height,
+                "templates": self.templates.groups.height,
+            },
+            "clusters": self.records(),
+        }
+
+    def to_json(self) -> str:
+        """The JSON report: same input and settings give byte-identical text."""
+        from campaign_detect.report.json import dumps
+
+        return dumps(self.to_dict())
+
+
+def _format_window(window) -> str:
+    seconds = int(window.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def scan(
+    source: LoadedPosts | pl.DataFrame | pl.LazyFrame | str | os.PathLike | Sequence[str],
+    config: ScanConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> ScanResult:
+    """Run the whole pipeline and return ranked clusters with their evidence.
+
+    Parameters
+    ----------
+    source
+        Paths to load (with default column detection), a `LoadedPosts`, or a post-schema
+        frame (as returned by `load_posts(...).posts`).
+    config
+        Settings; the defaults of `ScanConfig` when None.
+    progress
+        Optional callback ``progress(stage, done, total)``.
+    """
+    config = config or ScanConfig()
+    if isinstance(source, LoadedPosts):
+        loaded = source
+    elif isinstance(source, pl.DataFrame | pl.LazyFrame):
+        loaded = LoadedPosts(posts=validate_posts(source), stats=None)  # type: ignore[arg-type]
+    else:
+        loaded = load_posts(source, keep_columns=config.extra_objects, progress=progress)
+    posts = loaded.posts
+    stages = 5
+    report(progress, "co-action", 0, stages)
+    coaction = coaction_edges(
+        posts,
+        window=config.window,
+        objects=config.objects,
+        extra_objects=config.extra_objects,
+        max_accounts_per_window=config.max_accounts_per_window,
+    )
+    report(progress, "bursts", 1, stages)
+    bursts = detect_bursts(posts, scales=config.burst_scales)
+    report(progress, "templates", 2, stages)
+    templates = template_groups(posts, threshold=config.template_threshold, seed=config.seed)
+    report(progress, "clusters", 3, stages)
+    edges = shared_templates(coaction.edges, templates.members, posts)
+    graph = account_graph(edges, min_repeats=config.min_repeats)
+    membership = cluster_accounts(
+        graph, resolution=config.resolution, min_accounts=config.min_accounts, seed=config.seed
+    )
+    report(progress, "scores", 4, stages)
+    clusters, members = score_clusters(
+        posts,
+        membership,
+        edges,
+        window=coaction.window,
+        template_members=templates.members,
+        bursts=bursts,
+        null_rounds=config.null_rounds,
+        null_shift=parse_duration(config.null_shift, name="null_shift"),
+        seed=config.seed,
+    )
+    clusters = _select(clusters, posts, membership, config)
+    members = members.join(clusters.select("cluster"), on="cluster", how="semi")
+    events = _events(posts, members, coaction, config)
+    report(progress, "scores", stages, stages)
+    return ScanResult(
+        clusters=clusters,
+        members=members,
+        events=events,
+        coaction=coaction,
+        templates=templates,
+        bursts=bursts,
+        posts=posts,
+        stats=loaded.stats,
+        config=config,
+    )
+
+
+def _select(
+    clusters: pl.DataFrame, posts: pl.DataFrame, membership: pl.DataFrame, config: ScanConfig
+) -> pl.DataFrame:
+    """Apply the reporting filters; ranks are kept as scored, so they stay comparable."""
+    if clusters.is_empty():
+        return clusters
+    selected = clusters.filter(pl.col("score") >= config.min_score)
+    if config.since is not None:
+        selected = selected.filter(pl.col("end") >= config.since)
+    if config.until is not None:
+        selected = selected.filter(pl.col("start") <= config.until)
+    if config.hashtag is not None:
+        tag = config.hashtag.lstrip("#").lower()
+        using = (
+            posts.filter(pl.col("hashtags").list.contains(tag))
+            .select("account")
+            .join(membership, on="account")
+            .select("cluster")
+            .unique()
+        )
+        selected = selected.join(using, on="cluster", how="semi")
+    if config.top is not None:
+        selected = selected.head(config.top)
+    return selected
+
+
+def _events(
+    posts: pl.DataFrame, members: pl.DataFrame, coaction: CoactionResult, config: ScanConfig
+) -> pl.DataFrame:
+    """The co-action events between members of the same reported cluster."""
+    if members.is_empty():
+        return pl.DataFrame(
+            schema={"cluster": pl.UInt32, "a": pl.String, "b": pl.String, "kind": pl.String}
+        )
+    events = coaction_events(
+        posts,
+        accounts=members["account"].to_list(),
+        window=coaction.window,
+        objects=config.objects,
+        extra_objects=config.extra_objects,
+    )
+    membership = members.select("account", "cluster")
+    return (
+        events.join(membership.rename({"account": "a"}), on="a")
+        .join(membership.rename({"account": "b", "cluster": "cluster_b"}), on="b")
+        .filter(pl.col("cluster") == pl.col("cluster_b"))
+        .drop("cluster_b")
+        .select("cluster", pl.exclude("cluster"))
+        .sort("cluster", "ts_a", "a", "b", "kind", "object")
+    )

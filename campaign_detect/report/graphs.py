@@ -1,0 +1,153 @@
+"""Account graphs as files for Gephi, Cytoscape, networkx, spreadsheets and data tools.
+
+`write_graph` picks the format from the file suffix:
+
+- ``.graphml`` and ``.gexf``: the whole graph, node and edge attributes included (Gephi
+  reads both). Lists become ``"; "``-joined strings and datetimes ISO 8601 UTC strings
+  (``2023-09-18T10:00:00Z``), since neither format has list or time types that every
+  reader understands. Missing values are left out of the element.
+- ``.csv``: the edge list, written with a real CSV writer; text cells starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return get a leading ``'`` so that a spreadsheet
+  does not run them as formulas (post text and account names are written by strangers).
+- ``.parquet``: the edge list with its native types (lists stay lists).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import polars as pl
+
+from campaign_detect.errors import InputError
+from campaign_detect.report.tabular import escape_cell
+
+__all__ = ["GRAPH_FORMATS", "write_graph"]
+
+GRAPH_FORMATS: tuple[str, ...] = (".graphml", ".gexf", ".csv", ".parquet")
+
+# GEXF gives these attribute names a meaning of its own (time spells, ids, drawing);
+# plain attributes with these names are renamed with a trailing underscore
+_GEXF_RESERVED = frozenset({"id", "pid", "start", "end", "spells", "viz", "label", "weight"})
+
+
+def _text(value: Any) -> Any:
+    """A cell value as GraphML/GEXF can hold it: lists and times become strings."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, list | tuple):
+        return "; ".join("" if v is None else str(_text(v)) for v in value)
+    return value
+
+
+def _node_key(nodes: pl.DataFrame) -> str:
+    for name in ("account", "id"):
+        if name in nodes.columns:
+            return name
+    raise InputError(
+        f"nodes frame has no 'account' (or 'id') column to name the nodes; columns: {nodes.columns}"
+    )
+
+
+def _check_edges(edges: pl.DataFrame) -> None:
+    missing = [c for c in ("a", "b") if c not in edges.columns]
+    if missing:
+        raise InputError(
+            f"edges frame has no column(s) {missing}; it needs 'a' and 'b' (account keys), "
+            f"columns: {edges.columns}"
+        )
+
+
+def _attributes(row: dict[str, Any], skip: set[str], reserved: frozenset[str]) -> dict:
+    out = {}
+    for key, value in row.items():
+        if key in skip or value is None:
+            continue
+        out[key + "_" if key in reserved else key] = _text(value)
+    return out
+
+
+def _networkx(nodes: pl.DataFrame, edges: pl.DataFrame, *, gexf: bool) -> nx.Graph:
+    """An undirected networkx graph, nodes in frame order, then edge-only nodes sorted."""
+    graph = nx.Graph()
+    key = _node_key(nodes) if nodes.width else "account"
+    reserved = _GEXF_RESERVED if gexf else frozenset()
+    node_reserved = reserved - {"label"}
+    for row in nodes.iter_rows(named=True) if nodes.width else []:
+        attrs = _attributes(row, {key}, node_reserved)
+        if gexf and "label" not in attrs:
+            attrs["label"] = str(row.get("account_name") or row[key])
+        graph.add_node(str(row[key]), **attrs)
+    known = set(graph.nodes)
+    for name in sorted((set(edges["a"].to_list()) | set(edges["b"].to_list())) - known):
+        graph.add_node(str(name), **({"label": str(name)} if gexf else {}))
+    edge_reserved = reserved - {"weight"}
+    for row in edges.iter_rows(named=True):
+        graph.add_edge(str(row["a"]), str(row["b"]), **_attributes(row, {"a", "b"}, edge_reserved))
+    return graph
+
+
+def _write_csv(edges: pl.DataFrame, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(edges.columns)
+        for row in edges.iter_rows():
+            writer.writerow([escape_cell("" if v is None else _text(v)) for v in row])
+
+
+def write_graph(nodes: pl.DataFrame, edges: pl.DataFrame, path: str | os.PathLike) -> None:
+    """Write an account graph to `path`, in the format its suffix names.
+
+    Parameters
+    ----------
+    nodes
+        One row per account: an ``account`` (or ``id``) column with the node key, any other
+        columns as node attributes (an ``account_name`` becomes the GEXF label). May be
+        empty; accounts found only in `edges` are added without attributes.
+    edges
+        One row per edge: ``a`` and ``b`` (node keys), any other columns as edge attributes
+        (e.g. the `coaction_edges` columns; ``weight`` is the edge weight Gephi uses).
+    path
+        Destination; the suffix chooses the format: ``.graphml``, ``.gexf`` (whole graph),
+        ``.csv``, ``.parquet`` (edge list only).
+
+    Raises
+    ------
+    InputError
+        For an unknown suffix (the message lists the supported ones), missing ``a``/``b``
+        or node key columns, or a path that cannot be written.
+
+    Examples
+    --------
+    >>> import polars as pl, tempfile, pathlib, networkx as nx
+    >>> nodes = pl.DataFrame({"account": ["ani", "budi"], "cluster": [0, 0]})
+    >>> edges = pl.DataFrame({"a": ["ani"], "b": ["budi"], "weight": [2.5],
+    ...                       "kinds": [["hashtag", "url"]]})
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+    >>> write_graph(nodes, edges, out)
+    >>> nx.read_graphml(out).edges["ani", "budi"]["kinds"]
+    'hashtag; url'
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in GRAPH_FORMATS:
+        raise InputError(
+            f"{target}: unknown graph file suffix {suffix or '(none)'!r}; use one of "
+            f"{', '.join(GRAPH_FORMATS)}"
+        )
+    _check_edges(edges)
+    try:
+        if suffix == ".parquet":
+            edges.write_parquet(target)
+        elif suffix == ".csv":
+            _write_csv(edges, target)
+        elif suffix == ".graphml":
+            nx.write_graphml(_networkx(nodes, edges, gexf=False), target)
+        else:
+            nx.write_gexf(_networkx(nodes, edges, gexf=True), target)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the graph file ({exc.strerror or exc})") from exc

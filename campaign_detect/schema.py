@@ -1,0 +1,56 @@
+"""The one post schema every stage after `normalise` works on.
+
+Each row is one post. `file` and `row` trace it back to the input: `row` is the 1-based
+data-row number inside `file` (the header is not counted), so a person can open the
+original record behind every claim the tool makes.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+__all__ = ["OBJECT_KINDS", "POST_SCHEMA", "empty_posts", "validate_posts"]
+
+# the kinds of shared object two accounts can co-act on (see docs/signals-coaction.md)
+OBJECT_KINDS: tuple[str, ...] = ("hashtag", "mention", "url", "share", "text", "hashtag_seq")
+
+POST_SCHEMA: dict[str, pl.DataType] = {
+    "post_id": pl.String(),
+    # canonical account key: NFKC, case-folded, no leading "@"; every signal groups by it
+    "account": pl.String(),
+    # the account exactly as the input spelled it (trimmed); reports show this spelling
+    "account_name": pl.String(),
+    "ts": pl.Datetime("us", "UTC"),
+    "text": pl.String(),
+    "hashtags": pl.List(pl.String()),
+    "mentions": pl.List(pl.String()),
+    "urls": pl.List(pl.String()),
+    "share_of": pl.String(),
+    "platform": pl.String(),
+    "file": pl.String(),
+    "row": pl.UInt64(),
+}
+
+
+def empty_posts() -> pl.DataFrame:
+    """An empty frame with the post schema, for stages that must return something."""
+    return pl.DataFrame(schema=POST_SCHEMA)
+
+
+def validate_posts(posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Collect `posts` and check that it carries the post schema's columns and types.
+
+    Extra columns (for example a `music_id` kept for `--object`) are allowed and kept.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing or has another type; the message names both.
+    """
+    frame = posts.collect() if isinstance(posts, pl.LazyFrame) else posts
+    for name, dtype in POST_SCHEMA.items():
+        if name not in frame.columns:
+            raise ValueError(f"posts frame has no column {name!r}; columns: {frame.columns}")
+        if frame.schema[name] != dtype:
+            raise ValueError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
+    return frame

@@ -1,0 +1,425 @@
+"""Sub-scores, significance against a null model, and the ranking of clusters.
+
+Every number a cluster gets is meant to be read by a person: each sub-score is a share
+between 0 and 1 of the cluster's posts (or edges) that show one kind of coordination
+evidence, and the significance says how much more co-posting the cluster shows than the
+same accounts would show by chance. `docs/scoring.md` gives the formulas and the reasons.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+from scipy.stats import norm
+
+from campaign_detect.entities import strip_entities
+
+__all__ = ["ScoreWeights", "copost_pairs", "score_clusters"]
+
+_SUBSCORES = ("synchrony", "template_share", "repeated_coaction", "focus", "burst_alignment")
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """Weights of the sub-scores in the evidence part of the score (they sum to 1)."""
+
+    synchrony: float = 0.30
+    template_share: float = 0.25
+    repeated_coaction: float = 0.20
+    focus: float = 0.15
+    burst_alignment: float = 0.10
+
+
+def _object_rows(posts: pl.DataFrame) -> pl.DataFrame:
+    """One row per (post, shared object): the objects two accounts can co-post."""
+    base = posts.select("cluster", "account", "post_id", "ts", "hashtags", "mentions", "urls")
+    parts = [
+        base.select("cluster", "account", "post_id", "ts", pl.col(col).alias("object"))
+        .explode("object")
+        .drop_nulls("object")
+        .with_columns((pl.lit(prefix) + pl.col("object")).alias("object"))
+        for col, prefix in (("hashtags", "#"), ("mentions", "@"), ("urls", "u:"))
+    ]
+    parts.append(
+        posts.select(
+            "cluster",
+            "account",
+            "post_id",
+            "ts",
+            (pl.lit("s:") + pl.col("share_of")).alias("object"),
+        ).drop_nulls("object")
+    )
+    parts.append(
+        posts.select(
+            "cluster",
+            "account",
+            "post_id",
+            "ts",
+            (pl.lit("t:") + strip_entities(pl.col("text"))).alias("object"),
+        ).filter(pl.col("object").str.len_chars() > 2)
+    )
+    return pl.concat(parts).with_columns(
+        pl.struct("cluster", "object").rank("dense").cast(pl.Int64).alias("group"),
+        pl.struct("cluster", "object", "account").rank("dense").cast(pl.Int64).alias("group_acct"),
+        pl.col("ts").dt.epoch("s").alias("t"),
+    )
+
+
+def copost_pairs(
+    group: np.ndarray, group_acct: np.ndarray, t: np.ndarray, window_s: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Co-posting counts by a sorted time sweep, without materialising pairs.
+
+    For each row (a post of an object, in seconds `t`), returns the number of rows of the
+    same `group` by a different account within `window_s` seconds on either side
+    (its partners), and the number of such rows strictly after it in sort order (so that
+    summing the second array counts every co-posting pair once).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> partners, later = copost_pairs(
+    ...     np.array([1, 1, 1, 1]), np.array([1, 1, 2, 3]), np.array([0, 5, 8, 100]), 10)
+    >>> partners.tolist(), int(later.sum())
+    ([1, 1, 2, 0], 2)
+    """
+    if len(t) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    t = t - t.min()
+    span = int(t.max()) + 2 * window_s + 1
+
+    def within(keys_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        key = keys_group.astype(np.int64) * span + t
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        lo = np.searchsorted(sorted_key, sorted_key - window_s, side="left")
+        hi = np.searchsorted(sorted_key, sorted_key + window_s, side="right")
+        position = np.arange(len(key))
+        total = np.empty(len(key), dtype=np.int64)
+        after = np.empty(len(key), dtype=np.int64)
+        total[order] = hi - lo - 1
+        after[order] = hi - position - 1
+        return total, after
+
+    total_all, after_all = within(group)
+    total_same, after_same = within(group_acct)
+    return total_all - total_same, after_all - after_same
+
+
+def _null_pairs(
+    rows: pl.DataFrame, *, window_s: int, rounds: int, shift_s: int, seed: int
+) -> np.ndarray:
+    """Co-posting pair counts per cluster (columns) in `rounds` rounds (rows) of the null
+    model: each account's posts all shifted by one random offset in ``[-shift_s, shift_s]``,
+    which keeps each account's own rhythm but breaks any timing shared with others."""
+    rng = np.random.default_rng(seed)
+    accounts = rows["account"].rank("dense").cast(pl.Int64).to_numpy() - 1
+    n_accounts = int(accounts.max()) + 1 if len(accounts) else 0
+    clusters = rows["cluster"].to_numpy().astype(np.int64)
+    n_clusters = int(clusters.max()) + 1 if len(clusters) else 0
+    group = rows["group"].to_numpy()
+    group_acct = rows["group_acct"].to_numpy()
+    t = rows["t"].to_numpy()
+    out = np.zeros((rounds, n_clusters))
+    for r in range(rounds):
+        shifts = rng.integers(-shift_s, shift_s + 1, size=n_accounts)
+        _, later = copost_pairs(group, group_acct, t + shifts[accounts], window_s)
+        out[r] = np.bincount(clusters, weights=later, minlength=n_clusters)
+    return out
+
+
+def _significance(
+    rows: pl.DataFrame, *, window_s: int, rounds: int, shift_s: int, seed: int, n_clusters: int
+) -> pl.DataFrame:
+    _, later = copost_pairs(
+        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), window_s
+    )
+    clusters = rows["cluster"].to_numpy().astype(np.int64)
+    observed = np.bincount(clusters, weights=later, minlength=n_clusters)
+    if rounds == 0:
+        nan = np.full(n_clusters, np.nan)
+        return pl.DataFrame(
+            {
+                "cluster": np.arange(n_clusters, dtype=np.uint32),
+                "copost_observed": observed,
+                "copost_expected": nan,
+                "copost_ratio": nan,
+                "z": nan,
+                "p_value": nan,
+                "p_adjusted": nan,
+            }
+        )
+    null = _null_pairs(rows, window_s=window_s, rounds=rounds, shift_s=shift_s, seed=seed)
+    expected = null.mean(axis=0)
+    spread = np.maximum(null.std(axis=0, ddof=1) if rounds > 1 else 0, np.sqrt(expected))
+    spread = np.maximum(spread, 1.0)
+    z = (observed - expected) / spread
+    p = norm.sf(z)
+    return pl.DataFrame(
+        {
+            "cluster": np.arange(n_clusters, dtype=np.uint32),
+            "copost_observed": observed,
+            "copost_expected": expected,
+            "copost_ratio": (observed + 1) / (expected + 1),
+            "z": z,
+            "p_value": p,
+            "p_adjusted": np.minimum(1.0, p * n_clusters),
+        }
+    )
+
+
+def score_clusters(
+    posts: pl.DataFrame,
+    membership: pl.DataFrame,
+    edges: pl.DataFrame,
+    *,
+    window: timedelta,
+    template_members: pl.DataFrame,
+    bursts: pl.DataFrame,
+    null_rounds: int = 20,
+    null_shift: timedelta = timedelta(hours=12),
+    seed: int = 0,
+    weights: ScoreWeights = ScoreWeights(),
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Score every cluster and rank them, best (most suspicious) first.
+
+    Parameters
+    ----------
+    posts
+        Post-schema frame.
+    membership
+        ``account, cluster`` from `campaign_detect.graph.cluster_accounts`.
+    edges
+        Co-action edges (``a, b, weight, n_events, first, last, a_first``).
+    window
+        The co-action window Δt used for the edges.
+    template_members
+        ``post_id, template_id, similarity`` of posts assigned to templates.
+    bursts
+        Burst intervals: ``object, kind, start, end``.
+    null_rounds, null_shift, seed
+        The null model: rounds, largest per-account time shift, and seed.
+
+    Returns
+    -------
+    clusters, members
+        `clusters` has one row per cluster with its window, sub-scores, significance and
+        ``score``; `members` one row per account with its cluster, posts in the cluster's
+        window and ``lead`` (share of its co-action events in which it posted first).
+    """
+    n_clusters = membership["cluster"].n_unique()
+    if n_clusters == 0:
+        return _empty_clusters(), _empty_members()
+    intra = (
+        edges.join(membership.rename({"account": "a"}), on="a")
+        .join(membership.rename({"account": "b", "cluster": "cluster_b"}), on="b")
+        .filter(pl.col("cluster") == pl.col("cluster_b"))
+        .drop("cluster_b")
+    )
+    windows = intra.group_by("cluster").agg(
+        pl.col("first").min().alias("start"),
+        pl.col("last").max().alias("end"),
+        pl.len().alias("n_edges"),
+        pl.col("n_events").mean().alias("mean_events"),
+    )
+    cluster_posts = (
+        posts.join(membership, on="account")
+        .join(windows.select("cluster", "start", "end"), on="cluster")
+        .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
+    )
+    rows = _object_rows(cluster_posts)
+    window_s = max(1, int(window.total_seconds()))
+    partners, _ = copost_pairs(
+        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), window_s
+    )
+    synchrony = (
+        rows.select("cluster", "post_id")
+        .with_columns(pl.Series("partners", partners))
+        .group_by("cluster", "post_id")
+        .agg((pl.col("partners").max() > 0).alias("synced"))
+        .group_by("cluster")
+        .agg(pl.col("synced").mean().alias("synchrony"))
+    )
+    significance = _significance(
+        rows,
+        window_s=window_s,
+        rounds=null_rounds,
+        shift_s=int(null_shift.total_seconds()),
+        seed=seed,
+        n_clusters=n_clusters,
+    )
+    templates = _template_scores(cluster_posts, template_members)
+    focus = _focus(cluster_posts)
+    burst_alignment = _burst_alignment(cluster_posts, bursts)
+    sizes = cluster_posts.group_by("cluster").agg(
+        pl.col("account").n_unique().alias("n_accounts"), pl.len().alias("n_posts")
+    )
+    w = weights
+    clusters = (
+        windows.join(sizes, on="cluster", how="left")
+        .join(synchrony, on="cluster", how="left")
+        .join(templates, on="cluster", how="left")
+        .join(focus, on="cluster", how="left")
+        .join(burst_alignment, on="cluster", how="left")
+        .join(significance, on="cluster", how="left")
+        .with_columns(
+            (1 - 1 / pl.col("mean_events")).alias("repeated_coaction"),
+            *(pl.col(s).fill_null(0.0) for s in _SUBSCORES if s != "repeated_coaction"),
+        )
+        .with_columns(
+            (
+                w.synchrony * pl.col("synchrony")
+                + w.template_share * pl.col("template_share")
+                + w.repeated_coaction * pl.col("repeated_coaction")
+                + w.focus * pl.col("focus")
+                + w.burst_alignment * pl.col("burst_alignment")
+            ).alias("evidence"),
+            (pl.col("n_accounts").cast(pl.Float64).log() / math.log(30))
+            .clip(0.0, 1.0)
+            .alias("size_factor"),
+            (1 - pl.col("p_adjusted")).fill_nan(1.0).alias("confidence"),
+        )
+        .with_columns(
+            (100 * pl.col("evidence") * pl.col("size_factor") * pl.col("confidence")).alias("score")
+        )
+        .sort(["score", "n_accounts", "cluster"], descending=[True, True, False])
+        .with_row_index("rank", offset=1)
+    )
+    members = _members(cluster_posts, membership, intra)
+    return clusters, members
+
+
+def _template_scores(cluster_posts: pl.DataFrame, template_members: pl.DataFrame) -> pl.DataFrame:
+    """Share of a cluster's posts in a template that at least two of its members used,
+    their mean similarity to the script, and the cluster's main template."""
+    joined = cluster_posts.select("cluster", "post_id", "account").join(
+        template_members.select("post_id", "template_id", "similarity"), on="post_id"
+    )
+    shared = (
+        joined.group_by("cluster", "template_id")
+        .agg(
+            pl.col("account").n_unique().alias("template_accounts"),
+            pl.len().alias("template_posts"),
+            pl.col("similarity").mean().alias("template_similarity"),
+        )
+        .filter(pl.col("template_accounts") >= 2)
+    )
+    totals = cluster_posts.group_by("cluster").agg(pl.len().alias("posts"))
+    main = (
+        shared.sort(["template_posts", "template_id"], descending=[True, False])
+        .group_by("cluster", maintain_order=True)
+        .first()
+        .select("cluster", pl.col("template_id").alias("main_template"))
+    )
+    return (
+        shared.group_by("cluster")
+        .agg(
+            pl.col("template_posts").sum().alias("in_templates"),
+            (
+                (pl.col("template_similarity") * pl.col("template_posts")).sum()
+                / pl.col("template_posts").sum()
+            ).alias("template_similarity"),
+        )
+        .join(totals, on="cluster")
+        .join(main, on="cluster")
+        .select(
+            "cluster",
+            (pl.col("in_templates") / pl.col("posts")).alias("template_share"),
+            "template_similarity",
+            "main_template",
+        )
+    )
+
+
+def _focus(cluster_posts: pl.DataFrame) -> pl.DataFrame:
+    """Share of a cluster's posts that carry its single most used hashtag or mention."""
+    objects = pl.concat(
+        [
+            cluster_posts.select("cluster", "post_id", pl.col(col).alias("object"))
+            .explode("object")
+            .drop_nulls()
+            .with_columns(pl.lit(prefix) + pl.col("object"))
+            for col, prefix in (("hashtags", "#"), ("mentions", "@"))
+        ]
+    )
+    totals = cluster_posts.group_by("cluster").agg(pl.len().alias("posts"))
+    top = (
+        objects.unique()
+        .group_by("cluster", "object")
+        .agg(pl.len().alias("n"))
+        .sort(["n", "object"], descending=[True, False])
+        .group_by("cluster", maintain_order=True)
+        .first()
+    )
+    return top.join(totals, on="cluster").select(
+        "cluster", (pl.col("n") / pl.col("posts")).alias("focus")
+    )
+
+
+def _burst_alignment(cluster_posts: pl.DataFrame, bursts: pl.DataFrame) -> pl.DataFrame:
+    """Share of a cluster's posts that fall inside a burst of a hashtag or mention they use."""
+    objects = pl.concat(
+        [
+            cluster_posts.select(
+                "cluster", "post_id", "ts", pl.col(col).alias("object"), pl.lit(kind).alias("kind")
+            ).explode("object")
+            for col, kind in (("hashtags", "hashtag"), ("mentions", "mention"))
+        ]
+    ).drop_nulls("object")
+    inside = (
+        objects.join(bursts.select("object", "kind", "start", "end"), on=["object", "kind"])
+        .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
+        .select("cluster", "post_id")
+        .unique()
+        .group_by("cluster")
+        .agg(pl.len().alias("aligned"))
+    )
+    totals = cluster_posts.group_by("cluster").agg(pl.len().alias("posts"))
+    return totals.join(inside, on="cluster", how="left").select(
+        "cluster", (pl.col("aligned").fill_null(0) / pl.col("posts")).alias("burst_alignment")
+    )
+
+
+def _members(
+    cluster_posts: pl.DataFrame, membership: pl.DataFrame, intra: pl.DataFrame
+) -> pl.DataFrame:
+    """Per account: its cluster, posts in the cluster window, degree and lead."""
+    sides = pl.concat(
+        [
+            intra.select(
+                "cluster", pl.col("a").alias("account"), "n_events", pl.col("a_first").alias("f")
+            ),
+            intra.select(
+                "cluster",
+                pl.col("b").alias("account"),
+                "n_events",
+                (1 - pl.col("a_first")).alias("f"),
+            ),
+        ]
+    )
+    lead = sides.group_by("cluster", "account").agg(
+        pl.len().alias("degree"),
+        ((pl.col("f") * pl.col("n_events")).sum() / pl.col("n_events").sum()).alias("lead"),
+    )
+    posts = cluster_posts.group_by("account").agg(
+        pl.len().alias("n_posts"), pl.col("account_name").first()
+    )
+    return (
+        membership.join(posts, on="account", how="left")
+        .join(lead, on=["cluster", "account"], how="left")
+        .with_columns(pl.col("n_posts").fill_null(0), pl.col("degree").fill_null(0))
+        .sort("cluster", "account")
+    )
+
+
+def _empty_clusters() -> pl.DataFrame:
+    return pl.DataFrame(schema={"rank": pl.UInt32, "cluster": pl.UInt32, "score": pl.Float64})
+
+
+def _empty_members() -> pl.DataFrame:
+    return pl.DataFrame(schema={"cluster": pl.UInt32, "account": pl.String})

@@ -1,0 +1,315 @@
+"""Text vectors, candidate pairs and exact cosines for `campaign_detect.signals.templates`.
+
+Private helpers, split out so the template module stays readable. Everything here works on
+*distinct* texts numbered ``0..n-1`` (``tid``) and is vectorised with numpy, scipy.sparse
+and polars: no Python loop runs per text or per pair.
+
+- `word_matrix`: the binary text x word matrix, the one structure everything else builds on.
+- `candidate_pairs`: MinHash-LSH over word sets (Broder 1997; bands of two minhashes),
+  with every bucket's work bounded.
+- `feature_matrix`: the verification vectors (words and character 3-grams of words,
+  clipped IDF, L2-normalised), built for the texts that have candidates only.
+- `verify`: exact cosines of the candidate pairs.
+
+References
+----------
+.. [1] A. Z. Broder, "On the resemblance and containment of documents", SEQUENCES 1997.
+.. [2] J. Leskovec, A. Rajaraman, J. Ullman, "Mining of Massive Datasets", ch. 3 (LSH).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+__all__: list[str] = []
+
+_CHAR_N = 3
+_IDF_CLIP_DF = 3  # df at which weights stop changing; see `feature_matrix`
+_BANDS = 16  # LSH bands of two minhashes each: P(candidate) = 1 - (1 - J^2)^16
+_PIVOTS = 2  # most-posted texts of a huge bucket, compared with all its texts
+_WINDOW = 2  # neighbours (in minhash order) each text of a huge bucket is compared with
+_MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
+_AGREE_CHUNK = 1_000_000
+_TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
+_VERIFY_CHUNK = 250_000
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words of the distinct texts: a binary CSR text x word matrix and its vocabulary."""
+
+    matrix: sp.csr_matrix  # n_texts x n_words, data 1.0, indices sorted
+    vocabulary: pl.Series  # word of each column
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate pairs ``(i < j)`` and the work bounding that produced them."""
+
+    pairs: np.ndarray  # (m, 2) int64, unique, sorted
+    n_bounded: int  # buckets (band x signature) larger than max_bucket
+    n_skipped: int  # pairs those buckets would have held but were not generated
+
+
+def word_matrix(keys: pl.Series) -> Words:
+    """Binary text x word matrix of space-separated word keys (columns in word order)."""
+    n = keys.len()
+    entries = (
+        pl.DataFrame({"tid": np.arange(n, dtype=np.int64), "key": keys})
+        .select("tid", word=pl.col("key").str.split(" "))
+        .explode("word")
+        .unique()
+        .with_columns(wid=pl.col("word").rank("dense").cast(pl.Int64) - 1)
+    )
+    vocabulary = entries.select("wid", "word").unique("wid").sort("wid")["word"]
+    matrix = sp.csr_matrix(
+        (
+            np.ones(entries.height),
+            (entries["tid"].to_numpy(), entries["wid"].to_numpy()),
+        ),
+        shape=(n, vocabulary.len()),
+    )
+    matrix.sort_indices()
+    return Words(matrix=matrix, vocabulary=vocabulary)
+
+
+def _signatures(words: sp.csr_matrix, n_hashes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures over the words shared by at least two texts.
+
+    A word used by one text cannot make a pair, and leaving it out (a shop name, a typo)
+    raises the resemblance of a script's variants. Returns ``(rows, signatures)``: the texts
+    with at least one such word and their ``n_hashes`` minhashes (uint32 word ranks).
+    """
+    df = np.bincount(words.indices, minlength=words.shape[1])
+    keep = df[words.indices] >= 2
+    row_of = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+    counts = np.bincount(row_of[keep], minlength=words.shape[0])
+    rows = np.flatnonzero(counts > 0)
+    columns = words.indices[keep]
+    starts = np.concatenate([[0], np.cumsum(counts)])[rows]
+    rng = np.random.default_rng(seed)
+    signatures = np.empty((rows.size, n_hashes), dtype=np.uint32)
+    for h in range(n_hashes):
+        rank = rng.permutation(words.shape[1]).astype(np.uint32)
+        if rows.size:
+            signatures[:, h] = np.minimum.reduceat(rank[columns], starts)
+    return rows, signatures
+
+
+def _pairs_in_runs(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs inside each run ``members[start : start + size]``."""
+    # element k of a run of size s pairs with the s - 1 - rank(k) elements after it
+    position = np.repeat(starts, sizes) + _ranks(sizes)
+    after = np.repeat(sizes, sizes) - 1 - _ranks(sizes)
+    left = np.repeat(position, after)
+    right = left + 1 + _ranks(after)
+    return members[left], members[right]
+
+
+def _ranks(sizes: np.ndarray) -> np.ndarray:
+    """``0..s-1`` for each size s, concatenated."""
+    total = int(sizes.sum())
+    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.arange(total, dtype=np.int64) - offsets
+
+
+def candidate_pairs(
+    words: sp.csr_matrix,
+    n_posts: np.ndarray,
+    *,
+    max_bucket: int,
+    seed: int,
+) -> Candidates:
+    """Pairs of texts whose word sets agree on an LSH band and on enough minhashes.
+
+    A band is two minhashes; two texts agree on it with probability ``J^2`` (J = Jaccard
+    resemblance of their shared-word sets), so over 16 bands pairs with J = 0.4 meet with
+    probability 0.94, pairs with J = 0.1 with 0.15. Pairs that meet are kept when at least
+    `_MIN_AGREE` of the 32 minhashes agree (an estimate of J >= ~0.15), which drops most
+    chance meetings before the costly exact cosine. A bucket (texts agreeing on a band) of
+    more than `max_bucket` texts is not expanded into all its pairs: each of its texts is
+    compared with the bucket's `_PIVOTS` most posted texts and with its `_WINDOW` neighbours
+    when the bucket is sorted by another band, so similar texts, which agree on more bands,
+    still meet.
+    """
+    n = words.shape[0]
+    rows, signatures = _signatures(words, 2 * _BANDS, seed)
+    if rows.size < 2:
+        return Candidates(np.empty((0, 2), dtype=np.int64), 0, 0)
+    tie = np.random.default_rng(seed + 1).random(n)[rows]
+    posts = n_posts[rows]
+    keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
+    low_bits = (signatures & 0xFF).astype(np.uint8)  # b-bit minhash, enough to count agreement
+    lefts, rights, agrees, pivotal = [], [], [], []
+    n_bounded = 0
+    n_skipped = 0
+    for band in range(_BANDS):
+        key = keys[:, band]
+        order = np.argsort(key, kind="stable")  # within a bucket: text order
+        sorted_key = key[order]
+        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+        sizes = np.diff(np.r_[starts, order.size])
+        small = (sizes >= 2) & (sizes <= max_bucket)
+        left, right = _pairs_in_runs(order, starts[small], sizes[small])
+        pivot = np.zeros(left.size, dtype=bool)
+        big = sizes > max_bucket
+        if big.any():
+            big_left, big_right, big_pivot = _bounded_bucket_pairs(
+                order, starts[big], sizes[big], posts, tie
+            )
+            left = np.concatenate([left, big_left])
+            right = np.concatenate([right, big_right])
+            pivot = np.concatenate([pivot, big_pivot])
+            n_bounded += int(big.sum())
+            total = sizes[big].astype(np.int64)
+            n_skipped += max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
+        keep, agree = _first_band_and_agreeing(low_bits, left, right, band)
+        lefts.append(left[keep])
+        rights.append(right[keep])
+        agrees.append(agree[keep])
+        pivotal.append(pivot[keep])
+    left, right, agree = np.concatenate(lefts), np.concatenate(rights), np.concatenate(agrees)
+    # pairs with a bucket's pivot always stay: they tie a huge script to its likely centre
+    top = _top_partners(left, right, agree, posts, tie, rows.size) | np.concatenate(pivotal)
+    n_skipped += int(left.size - top.sum())
+    a, b = rows[left[top]], rows[right[top]]
+    codes = np.sort(np.minimum(a, b) * n + np.maximum(a, b))
+    return Candidates(np.column_stack([codes // n, codes % n]), n_bounded, n_skipped)
+
+
+def _top_partners(
+    left: np.ndarray,
+    right: np.ndarray,
+    agree: np.ndarray,
+    posts: np.ndarray,
+    tie: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Pairs among the `_TOP_PARTNERS` most agreeing partners of either of their texts."""
+    # one packed int64 sort key: (text, most agreeing first, most posted partner first)
+    partner_rank = np.empty(n, dtype=np.int64)
+    partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
+    bits = max(int(n).bit_length(), 1)
+    node = np.concatenate([left, right]).astype(np.int64)
+    partner = partner_rank[np.concatenate([right, left])]
+    rest = (63 - np.concatenate([agree, agree]).astype(np.int64)) << bits | partner
+    if 2 * bits + 6 <= 62:
+        order = np.argsort(node << (bits + 6) | rest, kind="stable")
+    else:  # more texts than fit in one key
+        order = np.lexsort((rest, node))
+    sizes = np.bincount(node, minlength=n)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = _ranks(sizes[sizes > 0])
+    kept = rank < _TOP_PARTNERS
+    return kept[: left.size] | kept[left.size :]
+
+
+def _first_band_and_agreeing(
+    low_bits: np.ndarray, left: np.ndarray, right: np.ndarray, band: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs met in `band` for the first time (so none twice) with enough equal minhashes."""
+    keep = np.zeros(left.size, dtype=bool)
+    agree = np.zeros(left.size, dtype=np.int64)
+    for start in range(0, left.size, _AGREE_CHUNK):
+        a, b = left[start : start + _AGREE_CHUNK], right[start : start + _AGREE_CHUNK]
+        equal = low_bits[a] == low_bits[b]
+        earlier = (equal[:, 0 : 2 * band : 2] & equal[:, 1 : 2 * band : 2]).any(axis=1)
+        count = equal.sum(axis=1)
+        agree[start : start + _AGREE_CHUNK] = count
+        keep[start : start + _AGREE_CHUNK] = ~earlier & (count >= _MIN_AGREE) & (a != b)
+    return keep, agree
+
+
+def _bounded_bucket_pairs(
+    order: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    posts: np.ndarray,
+    tie: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sliding-window and pivot pairs of huge buckets (positions in `order`'s frame)."""
+    bucket = np.repeat(np.arange(sizes.size), sizes)
+    members = order[np.repeat(starts, sizes) + _ranks(sizes)]  # (key, other band, tie) order
+    lefts, rights = [], []
+    for step in range(1, _WINDOW + 1):
+        same = bucket[step:] == bucket[:-step]
+        lefts.append(members[:-step][same])
+        rights.append(members[step:][same])
+    # pivots: the most posted texts of each bucket, each paired with all of its bucket
+    by_posts = np.lexsort((tie[members], -posts[members], bucket))
+    first = np.cumsum(sizes) - sizes
+    n_pivots = np.minimum(sizes, _PIVOTS)
+    pivot_at = by_posts[np.repeat(first, n_pivots) + _ranks(n_pivots)]
+    repeat = sizes[bucket[pivot_at]]
+    lefts.append(np.repeat(members[pivot_at], repeat))
+    rights.append(members[np.repeat(first[bucket[pivot_at]], repeat) + _ranks(repeat)])
+    n_window = sum(part.size for part in lefts[:-1])
+    is_pivot = np.r_[np.zeros(n_window, dtype=bool), np.ones(lefts[-1].size, dtype=bool)]
+    return np.concatenate(lefts), np.concatenate(rights), is_pivot
+
+
+def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
+    """Verification vectors of the texts `rows` (other rows stay empty).
+
+    Features: the text's words and the character 3-grams of its space-padded words
+    (so ``jualan`` and ``berjualan`` still overlap), binary, weighted by
+    ``1 + ln(N / min(df, 3))`` with df counted over all N distinct texts, then
+    L2-normalised: the similarity is the cosine. The weights are nearly flat (features in one
+    or two texts weigh slightly more, all others the same): measured against a true IDF
+    (``max(df, 3)``), flat weights keep scripts whose copies add personal words (shop names)
+    together; see ``docs/signals-templates.md``.
+    """
+    matrix = words.matrix
+    n = matrix.shape[0]
+    grams = (
+        pl.DataFrame({"wid": np.arange(words.vocabulary.len()), "word": words.vocabulary})
+        .with_columns(pad=pl.concat_str(pl.lit(" "), pl.col("word"), pl.lit(" ")))
+        .with_columns(offset=pl.int_ranges(0, pl.col("pad").str.len_chars() - _CHAR_N + 1))
+        .explode("offset")
+        .select("wid", gram=pl.col("pad").str.slice("offset", _CHAR_N))
+        .unique()
+        .with_columns(gid=pl.col("gram").rank("dense").cast(pl.Int64) - 1)
+    )
+    n_grams = int(grams["gid"].max() or -1) + 1
+    word_grams = sp.csr_matrix(
+        (np.ones(grams.height), (grams["wid"].to_numpy(), grams["gid"].to_numpy())),
+        shape=(matrix.shape[1], n_grams),
+    )
+    text_grams = matrix @ word_grams  # counts; a gram in two words of a text counts once
+    text_grams.data[:] = 1.0
+    both = sp.hstack([matrix, text_grams], format="csr")
+    df = np.bincount(both.indices, minlength=both.shape[1])
+    clip = max(1, min(_IDF_CLIP_DF, n))
+    weight = np.log(n / np.minimum(np.maximum(df, 1), clip)) + 1.0
+    selected = np.zeros(n, dtype=bool)
+    selected[rows] = True
+    both = sp.csr_matrix(sp.diags(selected.astype(np.float64)) @ both)
+    both.eliminate_zeros()
+    both.data = weight[both.indices]
+    norms = np.sqrt(np.asarray(both.multiply(both).sum(axis=1)).ravel())
+    return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, _EPS)) @ both)
+
+
+def verify(
+    matrix: sp.csr_matrix, pairs: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact cosine of each candidate pair; keep those at or above the threshold."""
+    lefts, rights, sims = [], [], []
+    for start in range(0, pairs.shape[0], _VERIFY_CHUNK):
+        chunk = pairs[start : start + _VERIFY_CHUNK]
+        sim = np.asarray(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]).sum(axis=1)).ravel()
+        keep = sim >= threshold - _EPS
+        lefts.append(chunk[keep, 0])
+        rights.append(chunk[keep, 1])
+        sims.append(np.minimum(sim[keep], 1.0))
+    if not lefts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0)
+    return np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims)

@@ -1,0 +1,851 @@
+"""Co-action: distinct accounts posting the same object within Δt of each other.
+
+An *object* is something two posts can have in common: a hashtag, a mention target, a URL,
+a repost target (``share_of``), the exact normalised text, the ordered sequence of a post's
+hashtags, or the value of an extra column such as ``music_id``. Two posts by two distinct
+accounts *co-act* when they share an object and their times differ by at most Δt (both
+ends inclusive). `coaction_edges` turns all such post pairs into one weighted edge per
+account pair; `coaction_events` returns the post pairs themselves, so that every edge can be
+traced back to the posts behind it. `docs/signals-coaction.md` gives the definitions, the
+Δt estimate, the weights and what is bounded.
+
+References
+----------
+Giglietto, F., Righetti, N., Rossi, L. & Marino, G. (2020). It takes a village to manipulate
+the media: coordinated link sharing behavior during 2018 and 2019 Italian elections.
+Information, Communication & Society 23(6). (CooRnet, ``estimate_coord_interval``.)
+
+Righetti, N. & Balluff, P. (2023). CooRTweet: coordinated networks detection on social media.
+R package.
+
+Pacheco, D., Hui, P.-M., Torres-Lugo, C., Truong, B. T., Flammini, A. & Menczer, F. (2021).
+Uncovering coordinated networks on social media: methods and case studies. Proceedings of
+ICWSM 15, 455-466.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+
+from campaign_detect.config import parse_duration
+from campaign_detect.entities import strip_entities
+from campaign_detect.errors import InputError
+from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.schema import OBJECT_KINDS
+
+__all__ = [
+    "OBJECT_KINDS",
+    "CoactionResult",
+    "coaction_edges",
+    "coaction_events",
+    "estimate_window",
+]
+
+
+# column of the post schema each built-in kind reads
+_KIND_COLUMNS = {
+    "hashtag": ("hashtags",),
+    "mention": ("mentions",),
+    "url": ("urls",),
+    "share": ("share_of",),
+    "text": ("text",),
+    "hashtag_seq": ("hashtags",),
+}
+# A window with more posts than this many per allowed account is bounded too: its cost is in
+# post pairs, and a few accounts looping one object (a spam script) multiply them without
+# adding accounts. Organic use rarely shows even two posts per account on one object in Δt.
+_POSTS_PER_ACCOUNT = 4
+# weights are summed as integers in these units, so the sum does not depend on the order in
+# which a parallel group-by adds them (identical output on every run)
+_WEIGHT_UNIT = 1_000_000
+# candidate post pairs generated per step: bounds peak memory whatever the data
+_CHUNK_PAIRS = 8_000_000
+_FALLBACK_WINDOW = timedelta(minutes=10)
+# default budget of candidate post pairs (about 1 GB at the peak, 10-20 s of work)
+_MAX_PAIRS = 5_000_000
+
+
+@dataclass(frozen=True)
+class CoactionResult:
+    """What `coaction_edges` found.
+
+    Attributes
+    ----------
+    edges
+        One row per unordered account pair that co-acted (``a < b``, canonical keys):
+        ``a, b, weight, n_events, n_objects, kinds, first, last, a_first``, sorted by
+        ``weight`` descending, then ``a``, ``b``. See `coaction_edges`.
+    window
+        The Δt used.
+    window_estimated
+        True when Δt was estimated from the data (`estimate_window`), False when given.
+    bounded
+        The busy (object, time window) cells whose posts were not paired:
+        ``kind, object, start, end, n_accounts, n_posts, action``.
+    """
+
+    edges: pl.DataFrame
+    window: timedelta
+    window_estimated: bool
+    bounded: pl.DataFrame
+
+
+_EDGE_SCHEMA = {
+    "a": pl.String(),
+    "b": pl.String(),
+    "weight": pl.Float64(),
+    "n_events": pl.UInt32(),
+    "n_objects": pl.UInt32(),
+    "kinds": pl.List(pl.String()),
+    "first": pl.Datetime("us", "UTC"),
+    "last": pl.Datetime("us", "UTC"),
+    "a_first": pl.Float64(),
+}
+_EVENT_SCHEMA = {
+    "kind": pl.String(),
+    "object": pl.String(),
+    "a": pl.String(),
+    "b": pl.String(),
+    "post_id_a": pl.String(),
+    "post_id_b": pl.String(),
+    "ts_a": pl.Datetime("us", "UTC"),
+    "ts_b": pl.Datetime("us", "UTC"),
+}
+_BOUNDED_SCHEMA = {
+    "kind": pl.String(),
+    "object": pl.String(),
+    "start": pl.Datetime("us", "UTC"),
+    "end": pl.Datetime("us", "UTC"),
+    "n_accounts": pl.UInt32(),
+    "n_posts": pl.UInt32(),
+    "action": pl.String(),
+}
+
+
+# --- objects ------------------------------------------------------------------------------
+def _check_kinds(posts: pl.DataFrame, objects: Sequence[str], extra_objects: Sequence[str]):
+    if isinstance(objects, str) or isinstance(extra_objects, str):
+        raise InputError("objects and extra_objects must be sequences of names, not one string")
+    unknown = sorted(set(objects) - set(OBJECT_KINDS))
+    if unknown:
+        raise InputError(
+            f"objects: unknown kind(s) {unknown}; choose from {', '.join(OBJECT_KINDS)}"
+        )
+    needed = ["post_id", "account", "ts"] + [c for k in objects for c in _KIND_COLUMNS[k]]
+    missing = [c for c in dict.fromkeys(needed) if c not in posts.columns]
+    if missing:
+        raise InputError(
+            f"posts have no column(s) {missing} needed for objects {list(objects)}; "
+            "pass a frame in the post schema (campaign_detect.schema.POST_SCHEMA)"
+        )
+    if len(set(objects)) + len(set(extra_objects)) > 63:
+        raise InputError("at most 63 object kinds (objects + extra_objects) can be compared")
+    for name in extra_objects:
+        if name not in posts.columns:
+            raise InputError(
+                f"extra object column {name!r} is not in the posts; columns: {posts.columns}. "
+                "Keep it when loading (keep_columns) or drop it from extra_objects"
+            )
+        if name in OBJECT_KINDS:
+            raise InputError(
+                f"extra object column {name!r} has the name of a built-in kind; rename it"
+            )
+    for name in ("account", "ts"):
+        nulls = posts[name].null_count()
+        if nulls:
+            raise InputError(
+                f"posts column {name!r} has {nulls} empty value(s); normalise the posts first "
+                "(campaign_detect.normalise rejects and counts such rows)"
+            )
+    if posts["ts"].dtype != pl.Datetime("us", "UTC"):
+        raise InputError(
+            f"posts column 'ts' is {posts['ts'].dtype}, expected datetime[us, UTC]; "
+            "normalise the posts first"
+        )
+
+
+def _object_rows(
+    posts: pl.DataFrame,
+    objects: Sequence[str],
+    extra_objects: Sequence[str],
+    min_sequence: int,
+) -> pl.DataFrame:
+    """One row per (post, distinct object): ``pidx`` (row of `posts`), ``kind``, ``object``."""
+    lf = posts.lazy().with_row_index("pidx")
+    parts: list[pl.LazyFrame] = []
+
+    def part(kind: str, value: pl.Expr, *, explode: bool = False) -> pl.LazyFrame:
+        frame = lf.select("pidx", pl.lit(kind).alias("kind"), value.alias("object"))
+        return frame.explode("object") if explode else frame
+
+    for kind in dict.fromkeys(objects):
+        if kind in ("hashtag", "mention", "url"):
+            column = _KIND_COLUMNS[kind][0]
+            parts.append(part(kind, pl.col(column).list.unique(maintain_order=True), explode=True))
+        elif kind == "share":
+            parts.append(part(kind, pl.col("share_of")))
+        elif kind == "text":
+            text = strip_entities(pl.col("text"))
+            # a text with no word left (only tags, emoji or punctuation) is no shared text
+            parts.append(part(kind, pl.when(text.str.contains(r"\w")).then(text)))
+        elif kind == "hashtag_seq":
+            tags = pl.col("hashtags")
+            sequence = pl.lit("#") + tags.list.join(" #")
+            parts.append(part(kind, pl.when(tags.list.len() >= min_sequence).then(sequence)))
+    for name in dict.fromkeys(extra_objects):
+        dtype = posts.schema[name]
+        if isinstance(dtype, pl.List | pl.Array):
+            value = pl.col(name).cast(pl.List(pl.String)).list.unique(maintain_order=True)
+            parts.append(part(name, value, explode=True))
+        else:
+            parts.append(part(name, pl.col(name).cast(pl.String)))
+    if not parts:
+        return pl.DataFrame(schema={"pidx": pl.UInt32, "kind": pl.String, "object": pl.String})
+    return (
+        pl.concat(parts).filter(pl.col("object").is_not_null() & (pl.col("object") != "")).collect()
+    )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything pairing needs, as arrays; rows sorted by (g, t, acct, pidx)."""
+
+    names: pl.Series  # canonical account keys, sorted; acct id = position
+    post_acct: np.ndarray  # per post: account id
+    post_t: np.ndarray  # per post: epoch microseconds
+    post_ids: pl.Series
+    objects: pl.DataFrame  # g, kind, object, n_accounts, idf (objects of >= 2 accounts)
+    g: np.ndarray
+    t: np.ndarray
+    acct: np.ndarray
+    pidx: np.ndarray
+    bounded: pl.DataFrame
+
+
+def _prepare(
+    posts: pl.DataFrame,
+    *,
+    objects: Sequence[str],
+    extra_objects: Sequence[str],
+    window_us: int | None,
+    cap: int,
+    min_sequence: int,
+    max_pairs: int | None = None,
+) -> _Prepared:
+    """Object rows of the objects used by at least two accounts, minus busy cells."""
+    names = posts["account"].unique().sort()
+    post_acct = (
+        posts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
+    )
+    post_t = posts["ts"].dt.epoch("us").to_numpy()
+    rows = _object_rows(posts, objects, extra_objects, min_sequence)
+    rows = rows.unique(["pidx", "kind", "object"])
+    rows = rows.with_columns(pl.Series("acct", post_acct[rows["pidx"].to_numpy()]))
+    n_accounts_total = max(1, names.len())
+    table = (
+        rows.group_by("kind", "object")
+        .agg(pl.col("acct").n_unique().cast(pl.UInt32).alias("n_accounts"))
+        .filter(pl.col("n_accounts") >= 2)
+        .sort("kind", "object")
+        .with_row_index("g")
+        .with_columns(
+            # smoothed inverse document frequency over accounts: > 0 for every object, large
+            # for an object few accounts use, about ln 2 for one everybody uses
+            (1.0 + n_accounts_total / pl.col("n_accounts").cast(pl.Float64)).log().alias("idf")
+        )
+    )
+    rows = rows.join(table.select("kind", "object", "g"), on=["kind", "object"]).drop(
+        "kind", "object"
+    )
+    rows = rows.with_columns(pl.Series("t", post_t[rows["pidx"].to_numpy()]))
+    bounded = pl.DataFrame(schema=_BOUNDED_SCHEMA)
+    if window_us is not None and rows.height:
+        rows = rows.with_columns((pl.col("t") // window_us).alias("cell"))
+        cells = rows.group_by("g", "cell").agg(
+            pl.col("acct").n_unique().cast(pl.UInt32).alias("n_accounts"),
+            pl.len().cast(pl.UInt32).alias("n_posts"),
+        )
+        busy = cells.filter(
+            (pl.col("n_accounts") > cap) | (pl.col("n_posts") > _POSTS_PER_ACCOUNT * cap)
+        )
+        if busy.height:
+            rows = rows.join(busy.select("g", "cell"), on=["g", "cell"], how="anti")
+            start = (pl.col("cell") * window_us).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+            bounded = (
+                busy.join(table.select("g", "kind", "object"), on="g")
+                .select(
+                    "kind",
+                    "object",
+                    start.alias("start"),
+                    (start + pl.duration(microseconds=window_us)).alias("end"),
+                    "n_accounts",
+                    "n_posts",
+                    pl.lit("dropped: busy window").alias("action"),
+                )
+                .sort("start", "kind", "object")
+            )
+        rows = rows.drop("cell")
+    rows = rows.sort("g", "t", "acct", "pidx")
+    g = rows["g"].to_numpy().astype(np.int64)
+    t = rows["t"].to_numpy().astype(np.int64)
+    if window_us is not None and max_pairs is not None and len(g):
+        over = _over_budget(g, t, table, window_us, max_pairs)
+        if over.height:
+            keep = ~np.isin(g, over["g"].to_numpy())
+            rows = rows.filter(pl.Series(keep))
+            g, t = g[keep], t[keep]
+            bounded = pl.concat([bounded, over.drop("g")]).sort("start", "kind", "object")
+    return _Prepared(
+        names=names,
+        post_acct=post_acct,
+        post_t=post_t,
+        post_ids=posts["post_id"],
+        objects=table,
+        g=g,
+        t=t,
+        acct=rows["acct"].to_numpy().astype(np.int64),
+        pidx=rows["pidx"].to_numpy().astype(np.int64),
+        bounded=bounded,
+    )
+
+
+def _over_budget(
+    g: np.ndarray, t: np.ndarray, table: pl.DataFrame, window_us: int, max_pairs: int
+) -> pl.DataFrame:
+    """The objects left unpaired so that the candidate post pairs fit in `max_pairs`.
+
+    The most widely used objects go first (ties: kind, object): their pairs are the most
+    numerous and, by their idf, the least informative.
+    """
+    count = _forward_ends(g, t, window_us) - np.arange(len(g)) - 1
+    total = int(count.sum())
+    if total <= max_pairs:
+        return pl.DataFrame(schema={"g": pl.UInt32, **_BOUNDED_SCHEMA})
+    per_object = (
+        pl.DataFrame({"g": g, "pairs": count, "t": t})
+        .group_by("g")
+        .agg(
+            pl.col("pairs").sum(),
+            pl.len().cast(pl.UInt32).alias("n_posts"),
+            pl.col("t").min().alias("t0"),
+            pl.col("t").max().alias("t1"),
+        )
+        .with_columns(pl.col("g").cast(pl.UInt32))
+        .join(table.select("g", "kind", "object", "n_accounts"), on="g")
+        .sort(["n_accounts", "g"], descending=[True, False])
+        .with_columns((total - pl.col("pairs").cum_sum()).alias("left"))
+    )
+    # drop objects, most used first, up to and including the first that brings us in budget
+    n_drop = int((per_object["left"] > max_pairs).sum()) + 1
+    as_time = pl.col("t0").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    return per_object.head(n_drop).select(
+        "g",
+        "kind",
+        "object",
+        as_time.alias("start"),
+        pl.col("t1").cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("end"),
+        "n_accounts",
+        "n_posts",
+        pl.lit("dropped: pair budget").alias("action"),
+    )
+
+
+def _forward_ends(g: np.ndarray, t: np.ndarray, window_us: int) -> np.ndarray:
+    """For each row (sorted by g, t): one past the last row of the same object at most
+    `window_us` later.
+
+    Objects are laid end to end on one int64 axis, each shifted so that it starts more than
+    `window_us` after the previous one ends; one `searchsorted` then finds every row's
+    window without crossing into another object. If the axis would overflow, the objects are
+    split into blocks, each with its own axis.
+    """
+    n = len(t)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    ends = np.r_[starts[1:], n]
+    t0 = t[starts]
+    span = t[ends - 1] - t0
+    width = span + window_us + 1
+    block = np.floor(np.cumsum(width.astype(np.float64)) / 2.0**61).astype(np.int64)
+    hi = np.empty(n, dtype=np.int64)
+    for b in np.unique(block):
+        objs = np.flatnonzero(block == b)
+        first, last = int(starts[objs[0]]), int(ends[objs[-1]])
+        offset = np.cumsum(width[objs]) - width[objs]
+        lengths = ends[objs] - starts[objs]
+        key = t[first:last] - np.repeat(t0[objs], lengths) + np.repeat(offset, lengths)
+        hi[first:last] = first + np.searchsorted(key, key + window_us, side="right")
+    return hi
+
+
+def _pair_chunks(
+    g: np.ndarray,
+    t: np.ndarray,
+    acct: np.ndarray,
+    window_us: int,
+    progress: ProgressCallback | None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Row index pairs (i, j), i < j, same object, t[j] - t[i] <= window, distinct accounts.
+
+    Generated in chunks of about `_CHUNK_PAIRS` candidates, so memory stays bounded.
+    """
+    hi = _forward_ends(g, t, window_us)
+    count = hi - np.arange(len(t)) - 1
+    cum = np.cumsum(count)
+    total = int(cum[-1]) if len(cum) else 0
+    n_chunks = max(1, math.ceil(total / _CHUNK_PAIRS))
+    bounds = np.searchsorted(cum, np.arange(1, n_chunks) * _CHUNK_PAIRS, side="left")
+    edges = np.r_[0, bounds, len(t)].astype(np.int64)
+    for step, (lo, up) in enumerate(itertools.pairwise(edges)):
+        report(progress, "co-action pairs", step, n_chunks)
+        c = count[lo:up]
+        m = int(c.sum())
+        if m == 0:
+            continue
+        i = np.repeat(np.arange(lo, up, dtype=np.int64), c)
+        first = np.cumsum(c) - c
+        j = i + 1 + (np.arange(m, dtype=np.int64) - np.repeat(first, c))
+        keep = acct[i] != acct[j]
+        yield i[keep], j[keep]
+    report(progress, "co-action pairs", n_chunks, n_chunks)
+
+
+def _oriented(prep: _Prepared, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Post indices (pa, pb) of a pair of rows, with pa by the smaller account key."""
+    swap = prep.acct[i] > prep.acct[j]
+    pa = np.where(swap, prep.pidx[j], prep.pidx[i])
+    pb = np.where(swap, prep.pidx[i], prep.pidx[j])
+    return pa, pb
+
+
+# --- window -------------------------------------------------------------------------------
+def _window_us(window: str | timedelta) -> int:
+    if isinstance(window, timedelta):
+        if window <= timedelta(0):
+            raise InputError(f"window: {window} must be a positive duration, e.g. 30s, 10m")
+        return window // timedelta(microseconds=1)
+    return parse_duration(window, name="window") // timedelta(microseconds=1)
+
+
+def _collect(posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    return posts.collect() if isinstance(posts, pl.LazyFrame) else posts
+
+
+def _estimate(rows_t: pl.DataFrame, *, q: float, p: float, max_window: timedelta) -> timedelta:
+    """CooRnet's coordination interval on rows ``g, acct, t`` (see `estimate_window`)."""
+    per_object = (
+        rows_t.group_by("g", "acct")
+        .agg(pl.col("t").min())
+        .group_by("g")
+        .agg(pl.col("t").sort())
+        .filter(pl.col("t").list.len() >= 2)
+        .select(
+            (pl.col("t").list.get(1) - pl.col("t").list.get(0)).alias("second"),
+            (
+                pl.col("t").list.get((pl.col("t").list.len() * p).floor().cast(pl.Int64))
+                - pl.col("t").list.get(0)
+            ).alias("reach"),
+        )
+    )
+    if per_object.is_empty():
+        return min(_FALLBACK_WINDOW, max_window)
+    cut = per_object["second"].quantile(q, interpolation="linear")
+    quick = per_object.filter(pl.col("second") <= cut)
+    micros = quick["reach"].quantile(p, interpolation="linear") or 0.0
+    seconds = max(1, math.ceil(micros / 1e6))
+    return min(timedelta(seconds=seconds), max_window)
+
+
+def estimate_window(
+    posts: pl.DataFrame | pl.LazyFrame,
+    *,
+    objects: Sequence[str] = OBJECT_KINDS,
+    extra_objects: Sequence[str] = (),
+    q: float = 0.1,
+    p: float = 0.5,
+    max_window: str | timedelta = "1h",
+    min_sequence: int = 3,
+) -> timedelta:
+    """Estimate the co-action window Δt from the data, the way CooRnet does.
+
+    Most objects spread at the pace of ordinary attention; a coordinated object spreads
+    unusually fast. Following CooRnet's ``estimate_coord_interval``: take the objects used
+    by at least two accounts; keep the quickest `q` share of them, ranked by the time from
+    the first account's post to the second account's; for each, measure the time from its
+    first post until more than `p` of its accounts had posted it; Δt is the `p`-quantile
+    of those times, rounded up to whole seconds, at least 1 s and at most `max_window`.
+
+    Parameters
+    ----------
+    posts
+        Post-schema frame.
+    objects, extra_objects, min_sequence
+        Which objects count, as in `coaction_edges`.
+    q
+        Share (0-1) of the quickest objects that the estimate looks at.
+    p
+        Share (0-1) of an object's accounts that must have posted it; also the quantile taken.
+    max_window
+        Upper bound: a slow data set (say, a daily hashtag only) would otherwise give a
+        window of hours in which everything co-acts. With no object used by two accounts,
+        10 minutes (or `max_window` if shorter).
+
+    Returns
+    -------
+    datetime.timedelta
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, UTC
+    >>> posts = pl.DataFrame({
+    ...     "post_id": ["1", "2", "3", "4"], "account": ["a", "b", "c", "d"],
+    ...     "ts": [datetime(2024, 1, 1, 0, 0, s, tzinfo=UTC) for s in (0, 20, 40, 50)],
+    ...     "hashtags": [["x"], ["x"], ["y"], ["y"]]})
+    >>> estimate_window(posts, objects=["hashtag"])
+    datetime.timedelta(seconds=10)
+    """
+    if not (0.0 <= q <= 1.0 and 0.0 <= p <= 1.0):
+        raise InputError(f"q and p must be between 0 and 1, got q={q}, p={p}")
+    cap = _window_us(max_window)
+    frame = _collect(posts)
+    _check_kinds(frame, objects, extra_objects)
+    prep = _prepare(
+        frame,
+        objects=objects,
+        extra_objects=extra_objects,
+        window_us=None,
+        cap=0,
+        min_sequence=min_sequence,
+    )
+    rows_t = pl.DataFrame({"g": prep.g, "acct": prep.acct, "t": prep.t})
+    return _estimate(rows_t, q=q, p=p, max_window=timedelta(microseconds=cap))
+
+
+# --- edges --------------------------------------------------------------------------------
+def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFrame:
+    """Aggregate post pairs (``pa, pb, g``) into one row per account pair."""
+    if not chunks:
+        return pl.DataFrame(schema=_EDGE_SCHEMA)
+    n_posts = len(prep.post_acct)
+    n_acc = max(1, prep.names.len())
+    kind_names = prep.objects["kind"].unique().sort().to_list()
+    kind_codes = (
+        prep.objects["kind"]
+        .replace_strict(kind_names, list(range(len(kind_names))), return_dtype=pl.UInt32)
+        .to_numpy()
+    )
+    idf_q = np.round(prep.objects["idf"].to_numpy() * _WEIGHT_UNIT).astype(np.int64)
+    pairs = pl.concat(chunks)
+    pa = pairs["pa"].to_numpy()
+    pb = pairs["pb"].to_numpy()
+    g = pairs["g"].to_numpy()
+    a = prep.post_acct[pa]
+    b = prep.post_acct[pb]
+    frame = pl.DataFrame(
+        {
+            "ab": (a.astype(np.uint64) * np.uint64(n_acc) + b.astype(np.uint64)),
+            "k": (pa.astype(np.uint64) * np.uint64(n_posts) + pb.astype(np.uint64)),
+            "g": g,
+            "kbit": np.left_shift(np.uint64(1), kind_codes[g].astype(np.uint64)),
+            "w": idf_q[g],
+        }
+    )
+    del pairs, pa, pb, g, a, b
+    objects = frame.group_by("ab").agg(
+        pl.col("g").n_unique().cast(pl.UInt32).alias("n_objects"),
+        pl.col("kbit").bitwise_or().alias("kbits"),
+    )
+    # one row per pair of posts: an event's weight is its rarest shared object's
+    post_pairs = frame.group_by("k").agg(pl.col("ab").first(), pl.col("w").max())
+    del frame
+    k = post_pairs["k"].to_numpy()
+    pa = (k // np.uint64(n_posts)).astype(np.int64)
+    pb = (k % np.uint64(n_posts)).astype(np.int64)
+    ta = prep.post_t[pa]
+    tb = prep.post_t[pb]
+    post_pairs = post_pairs.with_columns(
+        pl.Series("pa", pa),
+        pl.Series("pb", pb),
+        pl.Series("lo", np.minimum(ta, tb)),
+        pl.Series("hi", np.maximum(ta, tb)),
+        pl.Series("lead2", 2 * (ta < tb).astype(np.int64) + (ta == tb).astype(np.int64)),
+    )
+
+    def side(column: str, suffix: str) -> pl.DataFrame:
+        # each post of one side counts once however many partner posts it has
+        return (
+            post_pairs.group_by("ab", column)
+            .agg(pl.col("w").max())
+            .group_by("ab")
+            .agg(pl.col("w").sum().alias("w" + suffix), pl.len().alias("n" + suffix))
+        )
+
+    timing = post_pairs.group_by("ab").agg(
+        pl.col("lo").min().alias("first"),
+        pl.col("hi").max().alias("last"),
+        pl.col("lead2").sum().alias("lead2"),
+        pl.len().alias("n_pairs"),
+    )
+    edges = (
+        timing.join(side("pa", "_a"), on="ab")
+        .join(side("pb", "_b"), on="ab")
+        .join(objects, on="ab")
+        .with_columns(
+            (pl.col("ab") // n_acc).cast(pl.Int64).alias("ia"),
+            (pl.col("ab") % n_acc).cast(pl.Int64).alias("ib"),
+        )
+    )
+    names = prep.names
+    return (
+        edges.select(
+            names.gather(edges["ia"]).alias("a"),
+            names.gather(edges["ib"]).alias("b"),
+            (pl.min_horizontal("w_a", "w_b").cast(pl.Float64) / _WEIGHT_UNIT).alias("weight"),
+            pl.min_horizontal("n_a", "n_b").cast(pl.UInt32).alias("n_events"),
+            pl.col("n_objects"),
+            _kind_lists(edges["kbits"].to_numpy(), kind_names),
+            pl.col("first").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
+            pl.col("last").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
+            (pl.col("lead2") / (2 * pl.col("n_pairs"))).alias("a_first"),
+        )
+        .sort(["weight", "a", "b"], descending=[True, False, False])
+        .cast(_EDGE_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _kind_lists(bits: np.ndarray, kind_names: list[str]) -> pl.Series:
+    """Bit masks of kind codes as sorted lists of kind names (few distinct masks)."""
+    masks, inverse = np.unique(bits, return_inverse=True)
+    lists = [[k for c, k in enumerate(kind_names) if int(m) >> c & 1] for m in masks]
+    return (
+        pl.Series("kinds", lists, dtype=pl.List(pl.String))
+        .gather(pl.Series(inverse.ravel().astype(np.int64)))
+        .alias("kinds")
+    )
+
+
+def coaction_edges(
+    posts: pl.DataFrame | pl.LazyFrame,
+    *,
+    window: str | timedelta | None = None,
+    objects: Sequence[str] = OBJECT_KINDS,
+    extra_objects: Sequence[str] = (),
+    max_accounts_per_window: int = 1000,
+    max_pairs: int | None = _MAX_PAIRS,
+    min_sequence: int = 3,
+    progress: ProgressCallback | None = None,
+) -> CoactionResult:
+    """Weighted account pairs that posted the same objects within Δt of each other.
+
+    Co-action is the core trace of coordination: a script tells many accounts to post the
+    same hashtag, link or text at the same time. Any two accounts can coincide once; a pair
+    that coincides again and again, on objects few others use, is what this measures.
+
+    Parameters
+    ----------
+    posts
+        Post-schema frame (`campaign_detect.schema.POST_SCHEMA`); extra columns allowed.
+    window
+        Δt as a polars duration (``"30s"``, ``"10m"``) or a timedelta: two posts co-act when
+        their times differ by at most Δt. None estimates it with `estimate_window`.
+    objects
+        Kinds of shared object: ``hashtag``, ``mention``, ``url``, ``share`` (the reposted
+        post), ``text`` (the text after `strip_entities`; texts with no word are skipped),
+        ``hashtag_seq`` (a post's hashtags in order, when it has at least `min_sequence`).
+    extra_objects
+        Further columns of `posts` whose values are objects (e.g. ``music_id``); list
+        columns count each element.
+    max_accounts_per_window
+        An object's Δt-wide time cell (aligned on the epoch) holding more accounts than this
+        (or more than four times as many posts) is not paired at all: its pairs would be
+        many, weak (the object is popular) and costly. Such cells are listed in `bounded`.
+    max_pairs
+        Budget of candidate post pairs. When the remaining objects would make more, whole
+        objects are left unpaired, most widely used first, and listed in `bounded`. None
+        removes the budget.
+    min_sequence
+        Fewest hashtags a post needs for its hashtag sequence to be an object.
+    progress
+        Optional callback ``progress(stage, done, total)``.
+
+    Returns
+    -------
+    CoactionResult
+        ``edges`` has one row per account pair (``a < b``): ``weight`` (sum over events of
+        the rarest shared object's idf, counting each post of either account once; see
+        docs/signals-coaction.md), ``n_events`` (distinct times both acted together: the
+        smaller of the two accounts' numbers of co-acting posts), ``n_objects``, ``kinds``,
+        ``first``, ``last`` (earliest and latest co-acting post), ``a_first`` (share of the
+        co-acting post pairs in which ``a`` posted first; ties count half).
+
+    Raises
+    ------
+    InputError
+        An unknown object kind, a missing column, a bad window or cap.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, UTC
+    >>> posts = pl.DataFrame({
+    ...     "post_id": ["1", "2", "3"], "account": ["ani", "budi", "citra"],
+    ...     "ts": [datetime(2024, 1, 1, 9, 0, s, tzinfo=UTC) for s in (0, 30, 59)],
+    ...     "hashtags": [["umkm"], ["umkm"], ["umkm"]]})
+    >>> result = coaction_edges(posts, window="30s", objects=["hashtag"])
+    >>> result.edges.select("a", "b", "n_events", "a_first").rows()
+    [('ani', 'budi', 1, 1.0), ('budi', 'citra', 1, 1.0)]
+    """
+    if max_accounts_per_window < 1:
+        raise InputError(
+            f"max_accounts_per_window must be at least 1, got {max_accounts_per_window}"
+        )
+    frame = _collect(posts)
+    _check_kinds(frame, objects, extra_objects)
+    report(progress, "co-action objects", 0, None)
+    estimated = window is None
+    if window is None:
+        prep0 = _prepare(
+            frame,
+            objects=objects,
+            extra_objects=extra_objects,
+            window_us=None,
+            cap=0,
+            min_sequence=min_sequence,
+        )
+        rows_t = pl.DataFrame({"g": prep0.g, "acct": prep0.acct, "t": prep0.t})
+        delta = _estimate(rows_t, q=0.1, p=0.5, max_window=timedelta(hours=1))
+        del prep0, rows_t
+    else:
+        delta = timedelta(microseconds=_window_us(window))
+    window_us = delta // timedelta(microseconds=1)
+    prep = _prepare(
+        frame,
+        objects=objects,
+        extra_objects=extra_objects,
+        window_us=window_us,
+        cap=max_accounts_per_window,
+        min_sequence=min_sequence,
+        max_pairs=max_pairs,
+    )
+    chunks = []
+    for i, j in _pair_chunks(prep.g, prep.t, prep.acct, window_us, progress):
+        pa, pb = _oriented(prep, i, j)
+        chunks.append(pl.DataFrame({"pa": pa, "pb": pb, "g": prep.g[i]}))
+    edges = _edges_from_pairs(prep, chunks)
+    return CoactionResult(
+        edges=edges, window=delta, window_estimated=estimated, bounded=prep.bounded
+    )
+
+
+def coaction_events(
+    posts: pl.DataFrame | pl.LazyFrame,
+    *,
+    accounts: Collection[str],
+    window: str | timedelta,
+    objects: Sequence[str] = OBJECT_KINDS,
+    extra_objects: Sequence[str] = (),
+    max_accounts_per_window: int = 1000,
+    max_pairs: int | None = _MAX_PAIRS,
+    min_sequence: int = 3,
+) -> pl.DataFrame:
+    """The post pairs behind the co-action edges among `accounts`: the evidence to open.
+
+    With the same `window`, `objects` and cap as `coaction_edges`, these are exactly the
+    post pairs its edges between two of `accounts` were computed from (busy cells are found
+    on all posts, not only on those of `accounts`).
+
+    Parameters
+    ----------
+    posts
+        Post-schema frame.
+    accounts
+        Canonical account keys; only pairs of two of them are returned.
+    window, objects, extra_objects, max_accounts_per_window, max_pairs, min_sequence
+        As in `coaction_edges` (pass ``result.window`` to reuse an estimated Δt).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per (pair of posts, shared object): ``kind, object, a, b, post_id_a,
+        post_id_b, ts_a, ts_b`` with ``a < b``; sorted by ``a, b, ts_a, ts_b, kind, object``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, UTC
+    >>> posts = pl.DataFrame({
+    ...     "post_id": ["1", "2"], "account": ["budi", "ani"],
+    ...     "ts": [datetime(2024, 1, 1, 9, 0, s, tzinfo=UTC) for s in (0, 5)],
+    ...     "hashtags": [["umkm"], ["umkm"]]})
+    >>> ev = coaction_events(posts, accounts=["ani", "budi"], window="10s", objects=["hashtag"])
+    >>> ev.select("kind", "object", "a", "post_id_a", "post_id_b").rows()
+    [('hashtag', 'umkm', 'ani', '2', '1')]
+    """
+    if max_accounts_per_window < 1:
+        raise InputError(
+            f"max_accounts_per_window must be at least 1, got {max_accounts_per_window}"
+        )
+    frame = _collect(posts)
+    _check_kinds(frame, objects, extra_objects)
+    window_us = _window_us(window)
+    prep = _prepare(
+        frame,
+        objects=objects,
+        extra_objects=extra_objects,
+        window_us=window_us,
+        cap=max_accounts_per_window,
+        min_sequence=min_sequence,
+        max_pairs=max_pairs,
+    )
+    wanted = np.isin(prep.names.to_numpy(), np.array(list(accounts), dtype=object))
+    keep = wanted[prep.acct] if len(prep.acct) else np.zeros(0, dtype=bool)
+    g, t, acct, pidx = prep.g[keep], prep.t[keep], prep.acct[keep], prep.pidx[keep]
+    sub = _Prepared(
+        names=prep.names,
+        post_acct=prep.post_acct,
+        post_t=prep.post_t,
+        post_ids=prep.post_ids,
+        objects=prep.objects,
+        g=g,
+        t=t,
+        acct=acct,
+        pidx=pidx,
+        bounded=prep.bounded,
+    )
+    parts = []
+    for i, j in _pair_chunks(g, t, acct, window_us, None):
+        pa, pb = _oriented(sub, i, j)
+        parts.append(pl.DataFrame({"pa": pa, "pb": pb, "g": g[i]}))
+    if not parts:
+        return pl.DataFrame(schema=_EVENT_SCHEMA)
+    pairs = pl.concat(parts)
+    pa = pairs["pa"].to_numpy()
+    pb = pairs["pb"].to_numpy()
+    objects_of = prep.objects.select("kind", "object")
+    gi = pairs["g"].cast(pl.Int64)
+    ts = pl.Series(prep.post_t).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    return (
+        pl.DataFrame(
+            {
+                "kind": objects_of["kind"].gather(gi),
+                "object": objects_of["object"].gather(gi),
+                "a": prep.names.gather(prep.post_acct[pa]),
+                "b": prep.names.gather(prep.post_acct[pb]),
+                "post_id_a": prep.post_ids.gather(pa),
+                "post_id_b": prep.post_ids.gather(pb),
+                "ts_a": ts.gather(pa),
+                "ts_b": ts.gather(pb),
+            }
+        )
+        .cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
+        .sort("a", "b", "ts_a", "ts_b", "kind", "object", "post_id_a", "post_id_b")
+    )

@@ -1,0 +1,75 @@
+"""Shared test helpers: small post frames built by hand, in the post schema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+import pytest
+
+from campaign_detect.entities import (
+    canonical_urls,
+    extract_hashtags,
+    extract_mentions,
+    extract_urls,
+)
+from campaign_detect.schema import POST_SCHEMA
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def make_posts(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Build a post-schema frame from dicts with at least `account`, `ts` and `text`.
+
+    `hashtags`, `mentions` and `urls` are extracted from the text unless given;
+    `post_id` defaults to ``p<i>`` and `row` to the 1-based position.
+    """
+    records = []
+    for i, r in enumerate(rows):
+        records.append(
+            {
+                "post_id": r.get("post_id", f"p{i + 1}"),
+                "account": str(r["account"]).lower().lstrip("@"),
+                "account_name": str(r["account"]),
+                "ts": _as_datetime(r["ts"]),
+                "text": r.get("text", ""),
+                "share_of": r.get("share_of"),
+                "platform": r.get("platform"),
+                "file": r.get("file", "test.csv"),
+                "row": r.get("row", i + 1),
+                **{k: v for k, v in r.items() if k not in POST_SCHEMA},
+            }
+        )
+    frame = pl.DataFrame(records, infer_schema_length=None).with_columns(
+        pl.col("ts").dt.replace_time_zone("UTC") if records else pl.col("ts"),
+    )
+    given = {k for r in rows for k in r}
+    frame = frame.with_columns(
+        (
+            pl.Series(name, [r.get(name, []) for r in rows], dtype=pl.List(pl.String))
+            if name in given
+            else extractor(pl.col("text")).alias(name)
+        )
+        for name, extractor in (
+            ("hashtags", extract_hashtags),
+            ("mentions", extract_mentions),
+            ("urls", extract_urls),
+        )
+    )
+    frame = frame.with_columns(canonical_urls(frame["urls"]))
+    return frame.select(
+        [pl.col(n).cast(t) for n, t in POST_SCHEMA.items()]
+        + [pl.col(c) for c in frame.columns if c not in POST_SCHEMA]
+    )
+
+
+@pytest.fixture
+def posts_factory():
+    """The `make_posts` builder, as a fixture."""
+    return make_posts

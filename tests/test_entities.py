@@ -1,0 +1,158 @@
+"""Edge cases of hashtag, mention and URL extraction (campaign_detect.entities).
+
+The co-action and burst signals count exactly these objects, so a false entity creates
+false co-action and a missed one hides real co-action.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from campaign_detect.entities import (
+    canonical_url,
+    canonical_urls,
+    extract_hashtags,
+    extract_mentions,
+    extract_urls,
+    normalise_handle,
+    strip_entities,
+)
+
+
+def _apply(expr_fn, text: str):
+    value = pl.DataFrame({"t": [text]}).select(expr_fn(pl.col("t")))["t"][0]
+    return value.to_list() if isinstance(value, pl.Series) else value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ends at the first non-word character, case-folded
+        ("Dukung #KamiUMKMdiTikTok!", ["kamiumkmditiktok"]),
+        # full-width number sign and letters are NFKC-normalised to the ASCII tag
+        ("\uff03\uff35\uff2d\uff2b\uff2d", ["umkm"]),
+        # emoji on either side do not stick to the tag
+        ("🔥#fire🔥", ["fire"]),
+        # tags glued by punctuation are still separate tags
+        ("#tag1,#tag2.#tag3", ["tag1", "tag2", "tag3"]),
+        # a tag needs a character that is not a digit or underscore: #2023 and #_ are not tags
+        ("#2023 #_ #__x #x2023", ["__x", "x2023"]),
+        # preceded by a word character or & (HTML entity) is not a hashtag
+        ("a#b &#39;s #ok", ["ok"]),
+        # order of appearance is kept, repeats are kept (a post can stack the same tag)
+        ("#b #a #b", ["b", "a", "b"]),
+        ("", []),
+    ],
+)
+def test_extract_hashtags(text, expected):
+    assert _apply(extract_hashtags, text) == expected
+
+
+def test_extract_hashtags_null_text_gives_empty_list():
+    # a post without text has no hashtags, not a null list (signals explode these lists)
+    out = pl.DataFrame({"t": [None]}, schema={"t": pl.String}).select(extract_hashtags(pl.col("t")))
+    assert out["t"].to_list() == [[]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # trailing sentence punctuation is not part of the handle; dotted TikTok handles are
+        ("dukung @Jokowi. tanya @umkm.id!", ["jokowi", "umkm.id"]),
+        # an e-mail address is not a mention
+        ("mail a@b.com", []),
+        # the full-width at sign is NFKC-normalised
+        ("\uff20\uff2a\uff4f\uff4b\uff4f\uff57\uff49", ["jokowi"]),
+        # @@x: the second @ is preceded by @, which is excluded
+        ("@@x", []),
+    ],
+)
+def test_extract_mentions(text, expected):
+    assert _apply(extract_mentions, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # closing punctuation after a URL is not part of it
+        ("(https://t.co/x).", ["https://t.co/x"]),
+        ("www.Example.com/a).", ["www.Example.com/a"]),
+        # kept as written: canonicalisation is a separate step
+        ("https://e.com/?q=1&utm_x=2 ok", ["https://e.com/?q=1&utm_x=2"]),
+        ("no link here", []),
+    ],
+)
+def test_extract_urls(text, expected):
+    assert _apply(extract_urls, text) == expected
+
+
+def test_entities_inside_urls_are_not_mentions_or_hashtags():
+    # a link to a TikTok profile is a URL, not a mention of the profile
+    assert _apply(extract_mentions, "see https://www.tiktok.com/@ana/video/1") == []
+    # a URL fragment is not a hashtag
+    assert _apply(extract_hashtags, "go to https://x.com/#anchor now") == []
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # scheme/host case, www., default port, fragment, tracking parameters, trailing slash
+        (
+            "HTTPS://WWW.Example.com:443/a/?utm_source=wa&b=2&a=1#top",
+            "https://example.com/a?a=1&b=2",
+        ),
+        ("http://a.com:80/", "http://a.com"),
+        # a non-default port is part of the address
+        ("http://a.com:8080/p/", "http://a.com:8080/p"),
+        # path case is significant (t.co codes are case-sensitive)
+        ("https://t.co/AbC", "https://t.co/AbC"),
+        # scheme-less www. links become https
+        ("www.tiktok.com/@umkm/video/1?is_from_webapp=1", "https://tiktok.com/@umkm/video/1"),
+        # fbclid and si are tracking parameters; q is content and stays
+        ("https://e.com/x?fbclid=1&q=ok&si=2", "https://e.com/x?q=ok"),
+    ],
+)
+def test_canonical_url(url, expected):
+    assert canonical_url(url) == expected
+
+
+def test_canonical_urls_keeps_list_shape_and_nulls():
+    urls = pl.Series("urls", [["https://WWW.a.com/x/?b=1&a=2#f", None], None, []])
+    assert canonical_urls(urls).to_list() == [["https://a.com/x?a=2&b=1", None], None, []]
+    assert canonical_urls(urls).name == "urls"
+
+
+@pytest.mark.parametrize(
+    ("handle", "expected"),
+    [
+        ("@Ana_UMKM", "ana_umkm"),
+        ("  budi.jualan ", "budi.jualan"),
+        # full-width @ and letters: NFKC first, then the @ is stripped
+        ("\uff20\uff21na", "ana"),
+        # only one leading @ is removed
+        ("@@x", "@x"),
+    ],
+)
+def test_normalise_handle(handle, expected):
+    out = pl.DataFrame({"h": [handle]}).select(normalise_handle(pl.col("h")))["h"][0]
+    assert out == expected
+
+
+def test_normalise_handle_numeric_ids_become_strings():
+    # author_id columns are numbers in JSON; the account key is always a string
+    out = pl.DataFrame({"h": [111]}).select(normalise_handle(pl.col("h")))["h"].to_list()
+    assert out == ["111"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dukung UMKM 🔥🔥 #KamiUMKMdiTikTok @jokowi https://t.co/x !", "dukung umkm !"),
+        # only entities and emoji: nothing is left to compare
+        ("#a @b https://c.d 🔥", ""),
+        ("  Selamat   PAGI  ", "selamat pagi"),
+    ],
+)
+def test_strip_entities(text, expected):
+    assert _apply(strip_entities, text) == expected
