@@ -157,7 +157,12 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """stdout for tables; when piped, 140 columns rather than rich's 80, so that a table
+    saved to a file keeps hashtags and times whole."""
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = 140
+    return console
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
@@ -182,7 +187,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @input_options
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for reading; json (the input block of scan's JSON plus top lists) for scripts.",
 )
 @click.option(
     "--top",
@@ -333,7 +343,12 @@ def scan_command(fmt: str, output: str | None, **options: Any) -> None:
 @scan_options
 @click.option("--cluster", "rank", type=click.IntRange(1), required=True, help="Rank to explain.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for reading; json prints the cluster's record as in scan's JSON.",
 )
 def explain(rank: int, fmt: str, **options: Any) -> None:
     """Print one cluster's whole evidence: script, window, sub-scores, significance, first
@@ -380,6 +395,7 @@ def explain(rank: int, fmt: str, **options: Any) -> None:
     type=click.Choice(["csv", "parquet", "jsonl"]),
     default="csv",
     show_default=True,
+    help="File format of the posts (truth.csv and groups.json are always written).",
 )
 def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
     """Write synthetic posts with planted campaigns and hard negatives, plus the ground truth
@@ -395,3 +411,185 @@ def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
     paths = write(generate(n_posts, seed=seed, days=days), outdir, fmt=fmt)
     for name, path in sorted(paths.items()):
         click.echo(f"{name}\t{path}")
+
+
+def _signal_format(func: F) -> F:
+    func = click.option(
+        "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file."
+    )(func)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help="table for reading; json (one object) or csv (formula-safe) for scripts.",
+    )(func)
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--scale",
+    "scales",
+    multiple=True,
+    metavar="DURATION",
+    help="Bin width to look for bursts at (repeatable) [default: 15m 1h 6h 1d].",
+)
+@_signal_format
+def bursts(fmt: str, output: str | None, scales: tuple[str, ...], **options: Any) -> None:
+    """List hashtags and mention targets whose activity rose far above their own baseline
+    (which knows each object's daily rhythm), strongest first.
+
+    \b
+    Examples:
+      campaign-detect bursts fixtures/kami_umkm_sample.csv
+      campaign-detect bursts fixtures/kami_umkm_sample.csv --format json | jq '.bursts[0]'
+    """
+    from campaign_detect.report.signals import BURST_KEYS, burst_records, render_signal
+    from campaign_detect.signals.bursts import detect_bursts
+
+    posts = _load(options).posts
+    found = detect_bursts(posts, scales=scales or ScanConfig().burst_scales)
+    records = burst_records(found, posts)
+    if fmt == "table" and output is None:
+        from campaign_detect.report.table import print_frame
+
+        rows = [
+            [
+                r["kind"],
+                r["object"],
+                r["start"],
+                r["end"],
+                r["n_posts"],
+                r["n_accounts"],
+                f"{r['strength']:.1f}",
+                r["scale"],
+            ]
+            for r in records
+        ]
+        header = ["kind", "object", "start", "end", "posts", "accounts", "strength", "scale"]
+        print_frame("bursts (strength: -log10 tail probability)", header, rows, _stdout())
+        return
+    _emit(render_signal("bursts", records, fmt, BURST_KEYS), output)
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=ScanConfig().template_threshold,
+    show_default=True,
+    help="Similarity to the script a post needs to join it; lower finds looser paraphrases "
+    "and more false matches.",
+)
+@click.option(
+    "--min-accounts",
+    type=click.IntRange(2),
+    default=3,
+    show_default=True,
+    help="Accounts a template needs.",
+)
+@_signal_format
+def templates(
+    fmt: str, output: str | None, threshold: float, min_accounts: int, **options: Any
+) -> None:
+    """List scripts: groups of near-duplicate post texts (hashtags, mentions, URLs and emoji
+    stripped) posted by several accounts, largest first.
+
+    \b
+    Examples:
+      campaign-detect templates fixtures/kami_umkm_sample.csv
+      campaign-detect templates fixtures/kami_umkm_sample.csv --format csv -o scripts.csv
+    """
+    from campaign_detect.report.signals import TEMPLATE_KEYS, render_signal, template_records
+    from campaign_detect.signals.templates import template_groups
+
+    posts = _load(options).posts
+    found = template_groups(posts, threshold=threshold, min_accounts=min_accounts)
+    records = template_records(found.groups, posts)
+    if fmt == "table" and output is None:
+        from campaign_detect.report.table import print_frame
+
+        rows = [
+            [
+                r["n_accounts"],
+                r["n_posts"],
+                r["n_variants"],
+                f"{r['mean_similarity']:.2f}",
+                r["start"],
+                r["text"][:80],
+            ]
+            for r in records
+        ]
+        header = ["accounts", "posts", "variants", "similarity", "first", "script"]
+        print_frame("templates", header, rows, _stdout())
+        return
+    _emit(render_signal("templates", records, fmt, TEMPLATE_KEYS), output)
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--window",
+    metavar="DURATION",
+    help="Co-action window Δt (30s, 10m, 1h). Default: estimated from the data.",
+)
+@click.option(
+    "--object",
+    "extra_objects",
+    multiple=True,
+    metavar="COL",
+    help="Also count posting the same value of this column as co-action. Repeatable.",
+)
+@click.option(
+    "--min-repeats",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Keep only account pairs with at least this many co-action events.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="File to write; the suffix picks the format: .graphml, .gexf (Gephi), "
+    ".csv or .parquet (edge lists).",
+)
+def graph(
+    out: str, window: str | None, extra_objects: tuple[str, ...], min_repeats: int, **options: Any
+) -> None:
+    """Write the co-action network of accounts (who posted the same hashtag, mention, URL,
+    share target or text within Δt of whom) as a graph file, and summarise it on stderr.
+
+    \b
+    Examples:
+      campaign-detect graph fixtures/kami_umkm_sample.csv --out coaction.gexf
+      campaign-detect graph fixtures/kami_umkm_sample.csv --window 10m --out edges.csv
+    """
+    import polars as pl
+
+    from campaign_detect.report.graphs import write_graph
+    from campaign_detect.report.signals import account_names
+    from campaign_detect.signals.coaction import coaction_edges
+
+    config = ScanConfig(window=window, extra_objects=extra_objects)
+    posts = _load(options, keep_columns=config.extra_objects).posts
+    found = coaction_edges(posts, window=config.window, extra_objects=config.extra_objects)
+    edges = found.edges.filter(pl.col("n_events") >= min_repeats)
+    nodes = (
+        account_names(posts)
+        .join(posts.group_by("account").agg(pl.len().alias("n_posts")), on="account")
+        .filter(pl.col("account").is_in(pl.concat([edges["a"], edges["b"]]).implode()))
+        .sort("account")
+    )
+    write_graph(nodes, edges, out)
+    if not options["quiet"]:
+        _stderr().print(
+            f"wrote {nodes.height} accounts and {edges.height} edges to {out} "
+            f"(window {found.window}, {'estimated' if found.window_estimated else 'given'}; "
+            f"{found.bounded.height} busy object windows bounded)",
+            markup=False,
+        )

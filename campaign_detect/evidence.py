@@ -8,11 +8,12 @@ verdict: openly mobilised real users (the `#KamiUMKMdiTikTok` sellers) coordinat
 
 from __future__ import annotations
 
-import math
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+from campaign_detect.report.json import iso_z as _iso
+from campaign_detect.report.json import round_float as _num
 
 if TYPE_CHECKING:
     from campaign_detect.pipeline import ScanResult
@@ -22,21 +23,6 @@ __all__ = ["cluster_records", "explain"]
 SAMPLE_POSTS = 5
 SAMPLE_EVENTS = 10
 TOP_OBJECTS = 5
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _num(value: Any, digits: int = 4) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    if math.isnan(value):
-        return None
-    if math.isinf(value):
-        return 1e308 if value > 0 else -1e308
-    return round(value, digits)
 
 
 def _duration(hours: float) -> str:

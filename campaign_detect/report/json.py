@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import datetime
 from typing import Any
 
-__all__ = ["dumps", "dumps_lines"]
+__all__ = ["dumps", "dumps_lines", "iso_z", "round_float"]
+
+
+def iso_z(value: datetime | None) -> str | None:
+    """A UTC time as ISO 8601 with ``Z`` and whole seconds, the contract's time format."""
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def round_float(value: Any, digits: int = 4) -> float | None:
+    """A float rounded for stable output; NaN becomes None (JSON null)."""
+    if value is None:
+        return None
+    value = float(value)
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return 1e308 if value > 0 else -1e308
+    return round(value, digits)
 
 
 def dumps(document: dict[str, Any]) -> str:

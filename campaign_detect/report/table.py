@@ -136,14 +136,16 @@ def print_inspect(summary: dict[str, Any], console: Console) -> None:
         files.add_row(escape(str(f["path"])), str(f["format"]), str(f["rows_read"]))
     console.print(files)
     columns = Table(title="columns")
-    columns.add_column("field")
-    columns.add_column("from")
+    for name in ("field", "from", "how"):
+        columns.add_column(name)
     for field, source in inp["columns"].items():
-        columns.add_row(field, escape(str(source)))
+        origin = source["source"] or source.get("value") or ""
+        columns.add_row(field, escape(str(origin)), source["how"])
     console.print(columns)
     accounting = Table(title="rows")
     accounting.add_column("what")
     accounting.add_column("count", justify="right")
+    accounting.add_column("first rows")
     for key in (
         "rows_read",
         "rows_rejected",
@@ -151,10 +153,11 @@ def print_inspect(summary: dict[str, Any], console: Console) -> None:
         "rows_kept",
         "invalid_utf8_rows",
     ):
-        accounting.add_row(key.replace("_", " "), str(inp[key]))
-    for reject in inp["rejected"]:
-        first = ", ".join(f"{r['file']}:{r['row']}" for r in reject["first_rows"][:5])
-        accounting.add_row(f"  rejected: {reject['reason']}", f"{reject['count']} (e.g. {first})")
+        accounting.add_row(key.replace("_", " "), str(inp[key]), "")
+    for reason, reject in inp["rejected"].items():
+        if reject["count"]:
+            first = ", ".join(f"{r['file']}:{r['row']}" for r in reject["first"][:5])
+            accounting.add_row(f"  rejected: {reason}", str(reject["count"]), escape(first))
     console.print(accounting)
     console.print(
         f"time span: {inp['time_min']} → {inp['time_max']} (naive times read as "

@@ -282,7 +282,12 @@ def _read_posts(posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
                 f"posts column {name!r} is {schema[name]}, expected {dtype}; "
                 "pass the output of normalise()"
             )
-    selected = posts.select(list(_REQUIRED))
+    selected = posts
+    if "share_of" in schema:
+        # a repost carries the original's text: sharing is co-action on the original
+        # (see signals.coaction), not writing a variant of a script
+        selected = selected.filter(pl.col("share_of").is_null())
+    selected = selected.select(list(_REQUIRED))
     return selected.collect() if isinstance(selected, pl.LazyFrame) else selected
 
 

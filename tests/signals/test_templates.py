@@ -323,3 +323,20 @@ def test_every_member_is_above_threshold_to_its_representative(texts, threshold)
     assert result.members["post_id"].is_unique().all()
     assert result.groups["template_id"].to_list() == list(range(result.groups.height))
     assert result.groups["n_posts"].sum() == result.members.height
+
+
+def test_reposts_do_not_make_a_template():
+    # 40 accounts repost one long post (share_of set, text copied as platforms do): that is a
+    # share cascade, evidence for co-action on the original, not 40 authors of one script
+    original = "banjir besar di depok pagi ini, warga mengungsi ke masjid dan sekolah terdekat"
+    rows = [{"account": "src", "ts": "2023-09-21T05:00:00Z", "text": original, "post_id": "o1"}]
+    rows += [
+        {
+            "account": f"fan{i}",
+            "ts": f"2023-09-21T06:{i:02d}:00Z",
+            "text": original,
+            "share_of": "o1",
+        }
+        for i in range(40)
+    ]
+    assert template_groups(make_posts(rows)).groups.is_empty()
