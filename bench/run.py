@@ -60,6 +60,18 @@ def _maxrss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _loadavg() -> float | None:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _worker(stage: str, directory: Path, fmt: str) -> dict:
     """Run one measurement in this (fresh) process and return its figures."""
     from campaign_detect import ScanConfig, load_posts, scan
@@ -70,6 +82,7 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
     out: dict = {}
     if stage == "load":
         before = _maxrss_kib()
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         loaded = load_posts(str(path))
         seconds = time.perf_counter() - start
@@ -86,6 +99,7 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
             marks.setdefault(name, time.perf_counter())
 
         before = _maxrss_kib()
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         result = scan(str(path), config, progress=progress)
         seconds = time.perf_counter() - start
@@ -102,6 +116,7 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
         posts = load_posts(str(path)).posts
         out["n_posts"] = posts.height
         before = _maxrss_kib()
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         if stage == "coaction":
             result = coaction_edges(
@@ -132,7 +147,12 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
             )
         else:
             raise ValueError(f"unknown stage {stage!r}")
-    out.update(seconds=seconds, rss_kib=_maxrss_kib(), rss_before_kib=before)
+    out.update(
+        seconds=seconds,
+        cpu_seconds=_cpu_seconds() - cpu,
+        rss_kib=_maxrss_kib(),
+        rss_before_kib=before,
+    )
     return out
 
 
@@ -141,19 +161,24 @@ def _measure(stage: str, directory: Path, fmt: str, timeout: float) -> dict:
     """Run `stage` in a fresh interpreter; a dict with ``status`` ok/timeout/failed."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", stage]
     command += ["--input", str(directory), "--fmt", fmt]
+    load = _loadavg()
     try:
         proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"status": f"timeout ({timeout:.0f} s)"}
+        return {"status": f"timeout ({timeout:.0f} s)", "load": load}
     if proc.returncode != 0:
         lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
         why = lines[-1] if lines else f"exit code {proc.returncode}"
-        return {"status": f"failed: {why[:200]}"}
-    return {"status": "ok", **json.loads(proc.stdout.strip().splitlines()[-1])}
+        return {"status": f"failed: {why[:200]}", "load": load}
+    return {"status": "ok", "load": load, **json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
 def _mib(kib: int | None) -> str:
     return "—" if kib is None else f"{kib / 1024:,.0f}"
+
+
+def _load(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def _rows(results: list[dict]) -> list[list[str]]:
@@ -165,14 +190,17 @@ def _rows(results: list[dict]) -> list[list[str]]:
                     format_size(r["size"]),
                     r["label"],
                     f"{r['seconds']:.2f}",
+                    f"{r['cpu_seconds']:.2f}",
                     f"{r['size'] / r['seconds']:,.0f}",
                     _mib(r["rss_kib"]),
                     _mib(r["rss_before_kib"]),
+                    _load(r["load"]),
                     r.get("notes", ""),
                 ]
             )
         else:
-            rows.append([format_size(r["size"]), r["label"], "—", "—", "—", "—", r["status"]])
+            blank = ["—"] * 5
+            rows.append([format_size(r["size"]), r["label"], *blank, _load(r["load"]), r["status"]])
     return rows
 
 
@@ -261,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             shown = f"{measured['seconds']:.2f} s" if measured["status"] == "ok" else ""
             print(f"#   {label}: {measured['status']} {shown}", file=sys.stderr)
 
-    header = ["posts", "stage", "wall s", "posts/s", "peak RSS MiB", "RSS before MiB", "notes"]
+    header = ["posts", "stage", "wall s", "CPU s", "posts/s", "peak RSS MiB", "RSS before MiB"]
+    header += ["load avg", "notes"]
     parts = [markdown_table(header, _rows(results))]
     phase_rows = _phase_rows(results)
     if phase_rows:
@@ -300,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
                 "",
                 "Wall time covers the measured call only; peak RSS is the whole measuring "
                 "process (for the signals, loading included; 'RSS before' is the peak just "
-                "before the call).",
+                "before the call). CPU s is user + system time of the measured call (above "
+                "wall s when it ran in parallel); load avg is the machine's 1-minute load "
+                "average as the measurement started (other jobs on the machine inflate wall "
+                "times when it is above 0).",
                 "",
                 report,
             ]

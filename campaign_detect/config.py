@@ -87,6 +87,7 @@ class ScanConfig:
     extra_objects: tuple[str, ...] = ()
     max_accounts_per_window: int = 1000
     min_repeats: int = 2
+    max_chance: float = 1e-4
     burst_scales: tuple[str, ...] = ("15m", "1h", "6h", "1d")
     template_threshold: float = 0.6
     min_accounts: int = 3

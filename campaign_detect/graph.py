@@ -15,13 +15,86 @@ well-connected communities. Scientific Reports 9, 5233.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from datetime import timedelta
 
 import igraph as ig
+import numpy as np
 import polars as pl
+import scipy.sparse as sp
+from scipy.stats import poisson
 
-__all__ = ["account_graph", "cluster_accounts", "shared_templates"]
+from campaign_detect.schema import OBJECT_KINDS
+from campaign_detect.signals.coaction import object_rows
 
-_EDGE_COLUMNS = ("a", "b", "weight", "n_events", "n_objects", "shared_templates")
+__all__ = [
+    "account_graph",
+    "assign_accounts",
+    "cluster_accounts",
+    "edge_chance",
+    "shared_templates",
+    "template_candidates",
+]
+
+_EDGE_COLUMNS = ("a", "b", "weight", "n_events", "n_objects", "shared_templates", "p_chance")
+
+
+def edge_chance(
+    edges: pl.DataFrame,
+    posts: pl.DataFrame,
+    *,
+    window: timedelta,
+    objects: Sequence[str] = OBJECT_KINDS,
+    extra_objects: Sequence[str] = (),
+) -> pl.DataFrame:
+    """Add to co-action edges how many events chance alone would give the pair.
+
+    Two accounts that each post an object many times will land within Δt of each other
+    now and then without any coordination: heavy users of ``#fyp`` co-act every day. If
+    account `a` posts object `o` ``n_a`` times and `b` posts it ``n_b`` times, spread
+    independently over the data's span `T`, they are expected to land within Δt of each
+    other ``n_a · n_b · 2Δt / T`` times. Summed over their shared objects this is
+    ``expected_events``; ``p_chance`` is the Poisson probability of at least the observed
+    ``n_events`` given that expectation. A ring that posts rare objects together has a tiny
+    `p_chance`; two prolific fans of the same popular tags do not.
+
+    The object's own span is deliberately not used as `T`: for an object that only the
+    campaign uses (its copypasta, its fresh hashtag), its span is the campaign itself, and
+    the expectation would explain the coordination away.
+    """
+    if edges.is_empty():
+        return edges.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("expected_events"),
+            pl.lit(None, dtype=pl.Float64).alias("p_chance"),
+        )
+    rows = object_rows(posts, objects, extra_objects, 3)
+    counts = (
+        rows.join(posts.select("account").with_row_index("pidx"), on="pidx")
+        .group_by("account", "kind", "object")
+        .agg(pl.len().alias("n"))
+        .with_columns(pl.struct("kind", "object").rank("dense").cast(pl.Int64).alias("col") - 1)
+    )
+    accounts = pl.concat([counts["account"], edges["a"], edges["b"]]).unique().sort()
+    index = pl.DataFrame({"account": accounts, "i": pl.int_range(len(accounts), eager=True)})
+    counts = counts.join(index, on="account")
+    matrix = sp.csr_matrix(
+        (
+            counts["n"].to_numpy().astype(np.float64),
+            (counts["i"].to_numpy(), counts["col"].to_numpy()),
+        ),
+        shape=(len(accounts), int(counts["col"].max() or 0) + 1),
+    )
+    a = edges.select("a").join(index, left_on="a", right_on="account", how="left")["i"]
+    b = edges.select("b").join(index, left_on="b", right_on="account", how="left")["i"]
+    # Σ_o n_a,o · n_b,o for every edge at once: row-wise product of two sparse selections
+    pair_posts = np.asarray(matrix[a.to_numpy()].multiply(matrix[b.to_numpy()]).sum(axis=1)).ravel()
+    span = (posts["ts"].max() - posts["ts"].min()).total_seconds()  # type: ignore[operator]
+    reach = 2 * window.total_seconds()
+    out = edges.with_columns(
+        pl.Series("expected_events", pair_posts * reach / max(span, reach), dtype=pl.Float64)
+    )
+    p = poisson.sf(out["n_events"].to_numpy() - 1, out["expected_events"].to_numpy())
+    return out.with_columns(pl.Series("p_chance", p, dtype=pl.Float64))
 
 
 def shared_templates(
@@ -55,10 +128,13 @@ def shared_templates(
     )
 
 
-def account_graph(edges: pl.DataFrame, *, min_repeats: int = 2) -> ig.Graph:
+def account_graph(
+    edges: pl.DataFrame, *, min_repeats: int = 2, max_chance: float = 1e-4
+) -> ig.Graph:
     """The weighted, undirected account graph that clustering runs on.
 
-    Keeps the co-action edges with at least `min_repeats` distinct events; an edge whose
+    Keeps the co-action edges with at least `min_repeats` distinct events and, when
+    `edge_chance` was applied, a ``p_chance`` of at most `max_chance`; an edge whose
     accounts also share a template counts double per shared template (up to three), since
     posting the same script at the same time is stronger evidence than either alone.
 
@@ -67,8 +143,10 @@ def account_graph(edges: pl.DataFrame, *, min_repeats: int = 2) -> ig.Graph:
     """
     if "shared_templates" not in edges.columns:
         edges = edges.with_columns(pl.lit(0, dtype=pl.UInt32).alias("shared_templates"))
+    if "p_chance" not in edges.columns:
+        edges = edges.with_columns(pl.lit(0.0).alias("p_chance"))
     kept = (
-        edges.filter(pl.col("n_events") >= min_repeats)
+        edges.filter((pl.col("n_events") >= min_repeats) & (pl.col("p_chance") <= max_chance))
         .with_columns(
             (pl.col("weight") * (1 + pl.col("shared_templates").clip(0, 3))).alias("weight")
         )
@@ -142,3 +220,140 @@ def cluster_accounts(
         .select("account", pl.col("cluster").cast(pl.UInt32))
         .sort("cluster", "account")
     )
+
+
+def _concentrated(
+    template_members: pl.DataFrame, posts: pl.DataFrame, *, span: timedelta, share: float
+) -> pl.Series:
+    """Ids of templates with at least `share` of their posts inside one `span`."""
+    times = (
+        template_members.select("post_id", "template_id")
+        .join(posts.select("post_id", pl.col("ts").dt.epoch("s").alias("t")), on="post_id")
+        .sort("template_id", "t")
+    )
+    if times.is_empty():
+        return pl.Series("template_id", [], dtype=pl.Int64)
+    t = times["t"].to_numpy()
+    t = t - t.min()
+    step = int(t.max()) + int(span.total_seconds()) + 1
+    key = times["template_id"].to_numpy().astype(np.int64) * step + t
+    # posts of the same template within `span` after each post (a sorted sweep)
+    inside = np.searchsorted(key, key + int(span.total_seconds()), side="right") - np.arange(
+        len(key)
+    )
+    return (
+        times.with_columns(pl.Series("inside", inside))
+        .group_by("template_id")
+        .agg((pl.col("inside").max() >= share * pl.len()).alias("ok"))
+        .filter("ok")["template_id"]
+    )
+
+
+def template_candidates(
+    groups: pl.DataFrame,
+    template_members: pl.DataFrame,
+    posts: pl.DataFrame,
+    *,
+    min_accounts: int = 3,
+    span: timedelta = timedelta(days=1),
+    share: float = 0.8,
+    min_overlap: float = 0.5,
+    first_id: int = 0,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Accounts that posted one script, as candidate clusters with the script's time span.
+
+    A push like ``#KamiUMKMdiTikTok`` (each account posting two to four variants of a script
+    within a day) leaves few account pairs with repeated co-action inside Δt, yet a hundred
+    accounts posting one script is strong evidence as a group. So every template of at
+    least `min_accounts` accounts is also a candidate; templates whose account sets overlap
+    by at least `min_overlap` (of the smaller one) are merged, since a script written in
+    several styles splits into several templates. Candidates are scored like any cluster
+    and then compete for accounts (`assign_accounts`).
+
+    Only scripts pushed in one window count: at least `share` of a template's posts must
+    fall within one `span`. A phrase that people write every day of the data (a greeting,
+    a product description) is language, not a push.
+
+    Returns
+    -------
+    membership, windows
+        ``account, cluster`` and ``cluster, start, end``, cluster ids from `first_id` on.
+    """
+    pushed = _concentrated(template_members, posts, span=span, share=share)
+    kept = groups.filter(
+        (pl.col("n_accounts") >= min_accounts) & pl.col("template_id").is_in(pushed.implode())
+    ).select(pl.col("template_id"), "accounts", "start", "end", "n_accounts")
+    empty = (
+        pl.DataFrame(schema={"account": pl.String, "cluster": pl.UInt32}),
+        pl.DataFrame(
+            schema={
+                "cluster": pl.UInt32,
+                "start": pl.Datetime("us", "UTC"),
+                "end": pl.Datetime("us", "UTC"),
+            }
+        ),
+    )
+    if kept.is_empty():
+        return empty
+    position = {t: i for i, t in enumerate(kept["template_id"].to_list())}
+    members = kept.select("template_id", pl.col("accounts").alias("account")).explode("account")
+    sizes = dict(zip(kept["template_id"], kept["n_accounts"], strict=True))
+    overlaps = (
+        members.join(members, on="account", suffix="_2")
+        .filter(pl.col("template_id") < pl.col("template_id_2"))
+        .group_by("template_id", "template_id_2")
+        .agg(pl.len().alias("shared"))
+    )
+    links = [
+        (position[t1], position[t2])
+        for t1, t2, shared in overlaps.iter_rows()
+        if shared >= min_overlap * min(sizes[t1], sizes[t2])
+    ]
+    parts = ig.Graph(n=kept.height, edges=links).connected_components().membership
+    kept = kept.with_columns(pl.Series("component", parts, dtype=pl.Int64))
+    windows = (
+        kept.group_by("component")
+        .agg(pl.col("start").min(), pl.col("end").max(), pl.col("template_id").min())
+        .sort("template_id")
+        .with_columns((pl.int_range(pl.len()) + first_id).cast(pl.UInt32).alias("cluster"))
+    )
+    membership = (
+        kept.select("component", pl.col("accounts").alias("account"))
+        .explode("account")
+        .join(windows.select("component", "cluster"), on="component")
+        .select("account", "cluster")
+        .unique()
+        .sort("cluster", "account")
+    )
+    return membership, windows.select("cluster", "start", "end")
+
+
+def assign_accounts(
+    ranked: pl.DataFrame, membership: pl.DataFrame, *, min_accounts: int = 3
+) -> pl.DataFrame:
+    """Give every account to at most one cluster: the best-scoring candidate that holds it.
+
+    Candidates are taken in rank order; each keeps the accounts no better candidate took,
+    and is dropped when fewer than `min_accounts` or less than half of its accounts remain
+    (it was mostly a view of a better cluster). Returns ``account, cluster, candidate``:
+    clusters renumbered 0.. in rank order, and the candidate each came from.
+    """
+    accounts_of = {
+        cluster: set(accounts)
+        for cluster, accounts in membership.group_by("cluster").agg(pl.col("account")).iter_rows()
+    }
+    taken: set[str] = set()
+    rows: list[tuple[str, int, int]] = []
+    for cluster in ranked.sort("rank")["cluster"].to_list():
+        candidate = accounts_of.get(cluster, set())
+        free = candidate - taken
+        if len(free) < min_accounts or len(free) < 0.5 * len(candidate):
+            continue
+        number = len({c for _, c, _ in rows})
+        rows += [(account, number, cluster) for account in sorted(free)]
+        taken |= free
+    return pl.DataFrame(
+        rows,
+        schema={"account": pl.String, "cluster": pl.UInt32, "candidate": pl.UInt32},
+        orient="row",
+    ).sort("cluster", "account")

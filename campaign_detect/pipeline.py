@@ -10,12 +10,20 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 
 from campaign_detect.config import ScanConfig, parse_duration
 from campaign_detect.evidence import cluster_records
-from campaign_detect.graph import account_graph, cluster_accounts, shared_templates
+from campaign_detect.graph import (
+    account_graph,
+    assign_accounts,
+    cluster_accounts,
+    edge_chance,
+    shared_templates,
+    template_candidates,
+)
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
@@ -139,16 +147,29 @@ def scan(
     report(progress, "templates", 2, stages)
     templates = template_groups(posts, threshold=config.template_threshold, seed=config.seed)
     report(progress, "clusters", 3, stages)
-    edges = shared_templates(coaction.edges, templates.members, posts)
-    graph = account_graph(edges, min_repeats=config.min_repeats)
-    membership = cluster_accounts(
+    edges = edge_chance(
+        shared_templates(coaction.edges, templates.members, posts),
+        posts,
+        window=coaction.window,
+        objects=config.objects,
+        extra_objects=config.extra_objects,
+    )
+    graph = account_graph(edges, min_repeats=config.min_repeats, max_chance=config.max_chance)
+    communities = cluster_accounts(
         graph, resolution=config.resolution, min_accounts=config.min_accounts, seed=config.seed
     )
-    report(progress, "scores", 4, stages)
-    clusters, members = score_clusters(
+    scripts, script_windows = template_candidates(
+        templates.groups,
+        templates.members,
         posts,
-        membership,
-        edges,
+        min_accounts=config.min_accounts,
+        first_id=int(communities["cluster"].max() or 0) + 1 if communities.height else 0,
+    )
+    report(progress, "scores", 4, stages)
+    score = partial(
+        score_clusters,
+        posts,
+        edges=edges,
         window=coaction.window,
         template_members=templates.members,
         bursts=bursts,
@@ -156,6 +177,16 @@ def scan(
         null_shift=parse_duration(config.null_shift, name="null_shift"),
         seed=config.seed,
     )
+    candidates = pl.concat([communities, scripts])
+    ranked, _ = score(membership=candidates, windows=script_windows)
+    assigned = assign_accounts(ranked, candidates, min_accounts=config.min_accounts)
+    windows = (
+        assigned.select("cluster", "candidate")
+        .unique()
+        .join(script_windows.rename({"cluster": "candidate"}), on="candidate")
+    )
+    membership = assigned.select("account", "cluster")
+    clusters, members = score(membership=membership, windows=windows.drop("candidate"))
     clusters = _select(clusters, posts, membership, config)
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")
     events = _events(posts, members, coaction, config)

@@ -136,6 +136,7 @@ def _null_pairs(
 def _significance(
     rows: pl.DataFrame, *, window_s: int, rounds: int, shift_s: int, seed: int, n_clusters: int
 ) -> pl.DataFrame:
+    n_tested = max(1, rows["cluster"].n_unique())
     _, later = copost_pairs(
         rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), window_s
     )
@@ -168,7 +169,7 @@ def _significance(
             "copost_ratio": (observed + 1) / (expected + 1),
             "z": z,
             "p_value": p,
-            "p_adjusted": np.minimum(1.0, p * n_clusters),
+            "p_adjusted": np.minimum(1.0, p * n_tested),
         }
     )
 
@@ -185,6 +186,7 @@ def score_clusters(
     null_shift: timedelta = timedelta(hours=12),
     seed: int = 0,
     weights: ScoreWeights = ScoreWeights(),
+    windows: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score every cluster and rank them, best (most suspicious) first.
 
@@ -204,6 +206,9 @@ def score_clusters(
         Burst intervals: ``object, kind, start, end``.
     null_rounds, null_shift, seed
         The null model: rounds, largest per-account time shift, and seed.
+    windows
+        ``cluster, start, end`` for clusters whose window is known from elsewhere (a
+        template's span); other clusters span their first to last internal co-action event.
 
     Returns
     -------
@@ -212,20 +217,47 @@ def score_clusters(
         ``score``; `members` one row per account with its cluster, posts in the cluster's
         window and ``lead`` (share of its co-action events in which it posted first).
     """
-    n_clusters = membership["cluster"].n_unique()
-    if n_clusters == 0:
+    if membership.is_empty():
         return _empty_clusters(), _empty_members()
+    n_clusters = int(membership["cluster"].max()) + 1  # type: ignore[arg-type]
     intra = (
         edges.join(membership.rename({"account": "a"}), on="a")
         .join(membership.rename({"account": "b", "cluster": "cluster_b"}), on="b")
         .filter(pl.col("cluster") == pl.col("cluster_b"))
         .drop("cluster_b")
     )
-    windows = intra.group_by("cluster").agg(
-        pl.col("first").min().alias("start"),
-        pl.col("last").max().alias("end"),
+    from_edges = intra.group_by("cluster").agg(
+        pl.col("first").min().alias("edge_start"),
+        pl.col("last").max().alias("edge_end"),
         pl.len().alias("n_edges"),
         pl.col("n_events").mean().alias("mean_events"),
+    )
+    given = (
+        windows.select(
+            "cluster", pl.col("start").alias("given_start"), pl.col("end").alias("given_end")
+        )
+        if windows is not None
+        else pl.DataFrame(
+            schema={
+                "cluster": pl.UInt32,
+                "given_start": pl.Datetime("us", "UTC"),
+                "given_end": pl.Datetime("us", "UTC"),
+            }
+        )
+    )
+    windows = (
+        membership.select("cluster")
+        .unique()
+        .join(from_edges, on="cluster", how="left")
+        .join(given.with_columns(pl.col("cluster").cast(pl.UInt32)), on="cluster", how="left")
+        .select(
+            "cluster",
+            pl.coalesce("given_start", "edge_start").alias("start"),
+            pl.coalesce("given_end", "edge_end").alias("end"),
+            pl.col("n_edges").fill_null(0),
+            pl.col("mean_events").fill_null(1.0),
+        )
+        .drop_nulls(["start", "end"])
     )
     cluster_posts = (
         posts.join(membership, on="account")

@@ -52,8 +52,17 @@ def test_scan_json_follows_the_contract(sample_json):
     scores = [c["score"] for c in clusters]
     assert scores == sorted(scores, reverse=True)
     for c in clusters:
-        for key in ("rank", "score", "accounts", "hashtags", "start", "end", "subscores",
-                    "significance", "evidence"):
+        for key in (
+            "rank",
+            "score",
+            "accounts",
+            "hashtags",
+            "start",
+            "end",
+            "subscores",
+            "significance",
+            "evidence",
+        ):
             assert key in c
         assert c["start"].endswith("Z") and c["start"] <= c["end"]
         assert c["evidence"]["explanation"].endswith(".")
@@ -85,7 +94,10 @@ def test_scan_json_is_byte_identical_across_runs(sample_json):
     ("fmt", "check"),
     [
         ("jsonl", lambda out: all(json.loads(line)["rank"] for line in out.splitlines())),
-        ("csv", lambda out: next(csv.reader(io.StringIO(out)))[:3] == ["rank", "score", "n_accounts"]),
+        (
+            "csv",
+            lambda out: next(csv.reader(io.StringIO(out)))[:3] == ["rank", "score", "n_accounts"],
+        ),
         ("markdown", lambda out: out.startswith("## Suspicious clusters")),
     ],
 )
@@ -156,7 +168,7 @@ def test_inspect_json_counts_rejected_and_duplicate_rows():
 def test_inspect_table_names_the_detected_columns():
     result = run("inspect", SAMPLE)
     assert result.exit_code == 0
-    for expected in ("username", "create_time", "video_description", "fyp (275)"):
+    for expected in ("username", "create_time", "video_description", "fyp (279)"):
         assert expected in result.stdout
 
 
@@ -240,8 +252,17 @@ def test_templates_json_has_the_documented_keys():
     assert result.exit_code == 0
     templates = json.loads(result.stdout)["templates"]
     assert templates
-    for key in ("text", "n_posts", "n_accounts", "n_variants", "accounts", "post_ids",
-                "mean_similarity", "start", "end"):
+    for key in (
+        "text",
+        "n_posts",
+        "n_accounts",
+        "n_variants",
+        "accounts",
+        "post_ids",
+        "mean_similarity",
+        "start",
+        "end",
+    ):
         assert key in templates[0]
     sizes = [t["n_posts"] for t in templates]
     assert sizes == sorted(sizes, reverse=True) or len(sizes) == 1 or sizes[0] >= sizes[-1]
@@ -289,7 +310,9 @@ def test_synth_same_seed_same_bytes(tmp_path):
     for file in ("posts.csv", "truth.csv", "groups.json"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
     run("synth", str(tmp_path / "c"), "--posts", "3000", "--seed", "5")
-    assert (tmp_path / "a" / "posts.csv").read_bytes() != (tmp_path / "c" / "posts.csv").read_bytes()
+    assert (tmp_path / "a" / "posts.csv").read_bytes() != (
+        tmp_path / "c" / "posts.csv"
+    ).read_bytes()
 
 
 def test_synth_output_scans_end_to_end(tmp_path):

@@ -80,3 +80,96 @@ def test_clustering_is_deterministic_for_a_seed():
 
 def test_empty_graph_gives_no_clusters():
     assert cluster_accounts(account_graph(_edges([]))).is_empty()
+
+
+def test_edge_chance_separates_a_ring_from_prolific_fans():
+    from datetime import timedelta
+
+    from conftest import make_posts
+
+    from campaign_detect.graph import edge_chance
+
+    rows = []
+    # fans f1, f2 each post #fyp once an hour for 14 days, at unrelated minutes: they land
+    # within 5 minutes of each other about 56 times by chance alone (given: 60 events)
+    for h in range(14 * 24):
+        rows.append({"account": "f1", "ts": T0 + timedelta(hours=h), "text": "#fyp lucu"})
+        rows.append(
+            {"account": "f2", "ts": T0 + timedelta(hours=h, minutes=(h * 37) % 60), "text": "#fyp"}
+        )
+    # r1, r2 post a rare tag together three times in two weeks
+    for day in (2, 6, 11):
+        for i, account in enumerate(("r1", "r2")):
+            rows.append(
+                {"account": account, "ts": T0 + timedelta(days=day, minutes=i), "text": "#xyz"}
+            )
+    posts = make_posts(rows)
+    edges = _edges([("f1", "f2", 1.0, 60), ("r1", "r2", 1.0, 3)])
+    out = edge_chance(edges, posts, window=timedelta(minutes=5), objects=("hashtag", "text"))
+    p = dict(zip(out["a"], out["p_chance"], strict=True))
+    # 336 x 336 post pairs x 10-minute reach / 14 days = 56 expected: 60 is unremarkable;
+    # the ring's 3 events against 3 x 3 x 10 min / 14 days = 0.0045 expected are not
+    expected = dict(zip(out["a"], out["expected_events"], strict=True))
+    assert expected["f1"] == pytest.approx(56.0, rel=0.01)
+    assert p["f1"] > 0.1
+    assert p["r1"] < 1e-6
+    graph = account_graph(out.filter(pl.col("a") == "r1"), max_chance=1e-4)
+    assert sorted(graph.vs["name"]) == ["r1", "r2"]
+
+
+def test_template_candidates_keep_pushed_scripts_and_merge_styles():
+    from datetime import timedelta
+
+    from campaign_detect.graph import template_candidates
+
+    day = T0 + timedelta(days=3)
+    groups = pl.DataFrame(
+        {
+            "template_id": [0, 1, 2],
+            "accounts": [["a", "b", "c", "d"], ["b", "c", "d", "e"], ["x", "y", "z"]],
+            "start": [day, day, T0],
+            "end": [day + timedelta(hours=20), day + timedelta(hours=20), T0 + timedelta(days=13)],
+            "n_accounts": [4, 4, 3],
+        }
+    )
+    # templates 0 and 1 (two styles of one script, same accounts) are posted within a day;
+    # template 2 is a phrase used once a day for two weeks
+    members = pl.DataFrame(
+        {
+            "post_id": [f"p{i}" for i in range(8)] + [f"q{i}" for i in range(6)],
+            "template_id": [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+        }
+    )
+    times = [day + timedelta(hours=2 * i) for i in range(8)] + [
+        T0 + timedelta(days=2 * i) for i in range(6)
+    ]
+    posts = pl.DataFrame({"post_id": members["post_id"], "ts": times}).with_columns(
+        pl.col("ts").dt.replace_time_zone("UTC")
+    )
+    membership, windows = template_candidates(groups, members, posts, first_id=5)
+    assert membership.group_by("cluster").agg(pl.col("account").sort())["account"].to_list() == [
+        ["a", "b", "c", "d", "e"]
+    ]
+    assert windows["cluster"].to_list() == [5]
+
+
+def test_assign_accounts_gives_each_account_to_the_best_candidate():
+    from campaign_detect.graph import assign_accounts
+
+    membership = pl.DataFrame(
+        {
+            "account": ["a", "b", "c", "d", "a", "b", "c", "e", "f", "g", "h"],
+            "cluster": [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2],
+        },
+        schema={"account": pl.String, "cluster": pl.UInt32},
+    )
+    ranked = pl.DataFrame({"cluster": [1, 0, 2], "rank": [1, 2, 3]})
+    out = assign_accounts(ranked, membership, min_accounts=2)
+    groups = out.group_by("cluster").agg(pl.col("account").sort(), pl.col("candidate").first())
+    # candidate 1 ranks first and takes a, b, c, e; candidate 0 keeps only d (below half of
+    # its accounts) and is dropped; candidate 2 is untouched
+    assert sorted(groups.select("account", "candidate").rows()) == [
+        (["a", "b", "c", "e"], 1),
+        (["f", "g", "h"], 2),
+    ]
+    assert out["account"].is_unique().all()

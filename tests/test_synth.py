@@ -248,6 +248,27 @@ def test_organic_background_is_heavy_tailed_and_diurnal() -> None:
     assert posts["text"].str.contains("@", literal=True).mean() > 0.03
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_daily_hashtag_is_even_across_days(seed: int) -> None:
+    # a daily greeting is a hard negative only if it looks like a habit, not a burst: at
+    # 100k posts the group has 100-250 members, so day-to-day noise stays well under 1.5x
+    d = generate(100_000, seed=seed, kinds=["daily_hashtag"])
+    posts = d.posts.join(d.planted, on="post_id")
+    local_hour = posts["created_at"].dt.convert_time_zone("Asia/Jakarta").dt.hour()
+    # always the same local hours: 05:00-08:00 in Jakarta
+    assert set(local_hour) <= {5, 6, 7}
+    per_day = posts.group_by(pl.col("created_at").dt.date()).len()["len"]
+    # used on every one of the 14 (UTC) days
+    assert per_day.len() == 14
+    median = per_day.median()
+    # each UTC day holds the last third of one Jakarta morning (00-01 UTC) and the first two
+    # thirds of the next (22-24 UTC), the first and last days included, so no day stands out
+    # (the first day was once 2x: its morning squeezed into one hour on top of the next) ...
+    assert per_day.max() <= 1.5 * median
+    # ... and none is short of a morning
+    assert per_day.min() >= 0.5 * median
+
+
 def test_kinds_subset_keeps_each_group() -> None:
     alone = generate(3_000, seed=8, kinds=["low_and_slow"])
     assert alone.groups["group"].to_list() == ["low_and_slow"]

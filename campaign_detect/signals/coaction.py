@@ -46,6 +46,7 @@ __all__ = [
     "coaction_edges",
     "coaction_events",
     "estimate_window",
+    "object_rows",
 ]
 
 
@@ -171,7 +172,7 @@ def _check_kinds(posts: pl.DataFrame, objects: Sequence[str], extra_objects: Seq
         )
 
 
-def _object_rows(
+def object_rows(
     posts: pl.DataFrame,
     objects: Sequence[str],
     extra_objects: Sequence[str],
@@ -245,7 +246,7 @@ def _prepare(
         posts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
     )
     post_t = posts["ts"].dt.epoch("us").to_numpy()
-    rows = _object_rows(posts, objects, extra_objects, min_sequence)
+    rows = object_rows(posts, objects, extra_objects, min_sequence)
     rows = rows.unique(["pidx", "kind", "object"])
     rows = rows.with_columns(pl.Series("acct", post_acct[rows["pidx"].to_numpy()]))
     n_accounts_total = max(1, names.len())

@@ -41,6 +41,7 @@ _DIURNAL = np.array(
 
 
 def pick(rng: np.random.Generator, pool: Sequence[_T]) -> _T:
+    """One item of `pool`, uniformly."""
     return pool[int(rng.integers(len(pool)))]
 
 
@@ -65,16 +66,19 @@ def diurnal_times(rng: np.random.Generator, n: int, t0: int, t1: int) -> np.ndar
 
 
 def emojis(rng: np.random.Generator, p: float = 0.4) -> str:
+    """With probability `p`, a space and one to three emoji; else an empty string."""
     if rng.random() >= p:
         return ""
     return " " + "".join(pick(rng, EMOJI) for _ in range(int(rng.integers(1, 4))))
 
 
 def capitalise(text: str) -> str:
+    """`text` with its first character upper-cased (the rest kept as is)."""
     return text[:1].upper() + text[1:]
 
 
 def fresh_tag(rng: np.random.Generator, heads: Sequence[str], tails: Sequence[str]) -> str:
+    """A made-up hashtag: a random head joined to a random tail."""
     return pick(rng, heads) + pick(rng, tails)
 
 

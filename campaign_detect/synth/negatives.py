@@ -150,8 +150,9 @@ def _daily_hashtag(rng: np.random.Generator, ctx: Ctx) -> Planted:
     # thinner, never denser, and no day stands out
     length = (hour_to - hour_from) * HOUR
     first = (hour_from * HOUR - LOCAL_OFFSET) % DAY - DAY  # a morning starting before 0
+    habit = rng.uniform(0.1, 0.5, m)  # each member's own chance of greeting on a given day
     for lo in range(first, ctx.span, DAY):
-        members = np.flatnonzero(rng.random(m) < rng.uniform(0.2, 0.4))
+        members = np.flatnonzero(rng.random(m) < habit)
         times = lo + rng.integers(0, length, len(members))
         for member, t in zip(members, times, strict=True):
             text = capitalise(pick(rng, _GREETINGS)) + emojis(rng, 0.7) + f" #{tag}"

@@ -40,6 +40,8 @@ class Planted:
 
 @dataclass(frozen=True)
 class Ctx:
+    """What every builder needs to know about the run."""
+
     span: int  # seconds in the period
     scale: float  # group-size factor: 1 at >= 100k posts, smaller for small test sets
     hashtag: str | None = None  # script_push overrides (the bundled sample)
