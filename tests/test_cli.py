@@ -64,7 +64,8 @@ def test_scan_json_follows_the_contract(sample_json):
             "evidence",
         ):
             assert key in c
-        assert c["start"].endswith("Z") and c["start"] <= c["end"]
+        assert c["start"].endswith("Z")
+        assert c["start"] <= c["end"]
         assert c["evidence"]["explanation"].endswith(".")
         assert len(c["accounts"]) == c["n_accounts"]
     # every account is in at most one cluster
