@@ -157,7 +157,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
     cells = [[str(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     numeric = [
-        all(re.fullmatch(r"[-+]?[\d.,]+%?|—|n/a", r[i]) for r in cells) and bool(cells)
+        all(re.fullmatch(r"[-+]?[\d.,]+%?|—|n/a|none", r[i]) for r in cells) and bool(cells)
         for i in range(len(header))
     ]
 

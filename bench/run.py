@@ -331,8 +331,9 @@ def main(argv: list[str] | None = None) -> int:
                 "process (for the signals, loading included; 'RSS before' is the peak just "
                 "before the call). CPU s is user + system time of the measured call (above "
                 "wall s when it ran in parallel); load avg is the machine's 1-minute load "
-                "average as the measurement started (other jobs on the machine inflate wall "
-                "times when it is above 0).",
+                "average as the measurement started; it still carries the previous "
+                "measurement's own load, so values well above 1 mean other jobs were running "
+                "and inflated the wall times.",
                 "",
                 report,
             ]

@@ -82,13 +82,13 @@ def edge_chance(
             counts["n"].to_numpy().astype(np.float64),
             (counts["i"].to_numpy(), counts["col"].to_numpy()),
         ),
-        shape=(len(accounts), int(counts["col"].max() or 0) + 1),
+        shape=(len(accounts), counts["col"].n_unique()),
     )
     a = edges.select("a").join(index, left_on="a", right_on="account", how="left")["i"]
     b = edges.select("b").join(index, left_on="b", right_on="account", how="left")["i"]
     # Σ_o n_a,o · n_b,o for every edge at once: row-wise product of two sparse selections
     pair_posts = np.asarray(matrix[a.to_numpy()].multiply(matrix[b.to_numpy()]).sum(axis=1)).ravel()
-    span = (posts["ts"].max() - posts["ts"].min()).total_seconds()  # type: ignore[operator]
+    span = posts.select((pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds()).item()
     reach = 2 * window.total_seconds()
     out = edges.with_columns(
         pl.Series("expected_events", pair_posts * reach / max(span, reach), dtype=pl.Float64)

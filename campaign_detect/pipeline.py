@@ -163,7 +163,7 @@ def scan(
         templates.members,
         posts,
         min_accounts=config.min_accounts,
-        first_id=int(communities["cluster"].max() or 0) + 1 if communities.height else 0,
+        first_id=communities["cluster"].n_unique(),  # community ids are 0..n-1
     )
     report(progress, "scores", 4, stages)
     score = partial(

@@ -20,18 +20,21 @@ from campaign_detect.entities import strip_entities
 
 __all__ = ["ScoreWeights", "copost_pairs", "score_clusters"]
 
-_SUBSCORES = ("synchrony", "template_share", "repeated_coaction", "focus", "burst_alignment")
+_SUBSCORES = ("synchrony", "template_share", "focus", "burst_alignment")
 
 
 @dataclass(frozen=True)
 class ScoreWeights:
-    """Weights of the sub-scores in the evidence part of the score (they sum to 1)."""
+    """Weights of the sub-scores in the evidence part of the score (they sum to 1).
 
-    synchrony: float = 0.30
-    template_share: float = 0.25
-    repeated_coaction: float = 0.20
-    focus: float = 0.15
-    burst_alignment: float = 0.10
+    Repetition is not among them: it gates the score (see `score_clusters`), because one
+    shared tag in one window is what organic bursts also show.
+    """
+
+    synchrony: float = 0.35
+    template_share: float = 0.30
+    focus: float = 0.20
+    burst_alignment: float = 0.15
 
 
 def _object_rows(posts: pl.DataFrame) -> pl.DataFrame:
@@ -298,16 +301,18 @@ def score_clusters(
         .join(templates, on="cluster", how="left")
         .join(focus, on="cluster", how="left")
         .join(burst_alignment, on="cluster", how="left")
+        .join(_repeat_posting(cluster_posts), on="cluster", how="left")
         .join(significance, on="cluster", how="left")
         .with_columns(
-            (1 - 1 / pl.col("mean_events")).alias("repeated_coaction"),
-            *(pl.col(s).fill_null(0.0) for s in _SUBSCORES if s != "repeated_coaction"),
+            pl.max_horizontal(
+                1 - 1 / pl.col("mean_events"), pl.col("repeat_posting").fill_null(0.0)
+            ).alias("repeated_coaction"),
+            *(pl.col(s).fill_null(0.0) for s in _SUBSCORES),
         )
         .with_columns(
             (
                 w.synchrony * pl.col("synchrony")
                 + w.template_share * pl.col("template_share")
-                + w.repeated_coaction * pl.col("repeated_coaction")
                 + w.focus * pl.col("focus")
                 + w.burst_alignment * pl.col("burst_alignment")
             ).alias("evidence"),
@@ -317,7 +322,13 @@ def score_clusters(
             (1 - pl.col("p_adjusted")).fill_nan(1.0).alias("confidence"),
         )
         .with_columns(
-            (100 * pl.col("evidence") * pl.col("size_factor") * pl.col("confidence")).alias("score")
+            (
+                100
+                * pl.col("evidence")
+                * (0.25 + 0.75 * pl.col("repeated_coaction"))
+                * pl.col("size_factor")
+                * pl.col("confidence")
+            ).alias("score")
         )
         .sort(["score", "n_accounts", "cluster"], descending=[True, True, False])
         .with_row_index("rank", offset=1)
@@ -390,6 +401,38 @@ def _focus(cluster_posts: pl.DataFrame) -> pl.DataFrame:
     )
     return top.join(totals, on="cluster").select(
         "cluster", (pl.col("n") / pl.col("posts")).alias("focus")
+    )
+
+
+def _repeat_posting(cluster_posts: pl.DataFrame) -> pl.DataFrame:
+    """Share of a cluster's members that posted its most used hashtag or mention at least
+    twice in the window: repeated action, which a crowd reacting once to news lacks."""
+    objects = pl.concat(
+        [
+            cluster_posts.select("cluster", "account", "post_id", pl.col(col).alias("object"))
+            .explode("object")
+            .drop_nulls("object")
+            .with_columns(pl.lit(prefix) + pl.col("object"))
+            for col, prefix in (("hashtags", "#"), ("mentions", "@"))
+        ]
+    ).unique()
+    top = (
+        objects.group_by("cluster", "object")
+        .agg(pl.len().alias("n"))
+        .sort(["n", "object"], descending=[True, False])
+        .group_by("cluster", maintain_order=True)
+        .first()
+    )
+    repeats = (
+        objects.join(top.select("cluster", "object"), on=["cluster", "object"])
+        .group_by("cluster", "account")
+        .agg(pl.len().alias("posts"))
+        .group_by("cluster")
+        .agg((pl.col("posts") >= 2).sum().alias("repeaters"))
+    )
+    members = cluster_posts.group_by("cluster").agg(pl.col("account").n_unique().alias("members"))
+    return members.join(repeats, on="cluster", how="left").select(
+        "cluster", (pl.col("repeaters").fill_null(0) / pl.col("members")).alias("repeat_posting")
     )
 
 

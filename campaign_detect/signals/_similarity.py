@@ -277,7 +277,7 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
         .unique()
         .with_columns(gid=pl.col("gram").rank("dense").cast(pl.Int64) - 1)
     )
-    n_grams = int(grams["gid"].max() or -1) + 1
+    n_grams = grams["gid"].n_unique()  # dense ranks 0..n-1
     word_grams = sp.csr_matrix(
         (np.ones(grams.height), (grams["wid"].to_numpy(), grams["gid"].to_numpy())),
         shape=(matrix.shape[1], n_grams),

@@ -480,13 +480,13 @@ def _assemble(
     groups = (
         summary.join(samples, on="template_id", how="left")
         .select(list(_GROUP_SCHEMA))
-        .cast(_GROUP_SCHEMA)
+        .cast(pl.Schema(_GROUP_SCHEMA))
         .sort("template_id")
     )
     members = (
         posts.join(ids, on="rep")
         .select("post_id", "template_id", "similarity")
         .sort("template_id", "post_id")
-        .cast(_MEMBER_SCHEMA)
+        .cast(pl.Schema(_MEMBER_SCHEMA))
     )
     return groups, members
