@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from campaign_detect.entities import strip_entities
+from campaign_detect.signals.coaction import object_rows
 
 __all__ = ["ScoreWeights", "copost_pairs", "score_clusters"]
 
@@ -38,37 +38,22 @@ class ScoreWeights:
 
 
 def _object_rows(posts: pl.DataFrame) -> pl.DataFrame:
-    """One row per (post, shared object): the objects two accounts can co-post."""
-    base = posts.select("cluster", "account", "post_id", "ts", "hashtags", "mentions", "urls")
-    parts = [
-        base.select("cluster", "account", "post_id", "ts", pl.col(col).alias("object"))
-        .explode("object")
-        .drop_nulls("object")
-        .with_columns((pl.lit(prefix) + pl.col("object")).alias("object"))
-        for col, prefix in (("hashtags", "#"), ("mentions", "@"), ("urls", "u:"))
-    ]
-    parts.append(
-        posts.select(
-            "cluster",
-            "account",
-            "post_id",
-            "ts",
-            (pl.lit("s:") + pl.col("share_of")).alias("object"),
-        ).drop_nulls("object")
-    )
-    parts.append(
-        posts.select(
-            "cluster",
-            "account",
-            "post_id",
-            "ts",
-            (pl.lit("t:") + strip_entities(pl.col("text"))).alias("object"),
-        ).filter(pl.col("object").str.len_chars() > 2)
-    )
-    return pl.concat(parts).with_columns(
-        pl.struct("cluster", "object").rank("dense").cast(pl.Int64).alias("group"),
-        pl.struct("cluster", "object", "account").rank("dense").cast(pl.Int64).alias("group_acct"),
-        pl.col("ts").dt.epoch("s").alias("t"),
+    """One row per (cluster post, shared object), with the same object definitions as the
+    co-action signal, plus integer group keys for `copost_pairs`."""
+    rows = object_rows(posts, ("hashtag", "mention", "url", "share", "text"), (), 3)
+    return (
+        rows.join(
+            posts.select("cluster", "account", "post_id", "ts").with_row_index("pidx"), on="pidx"
+        )
+        .with_columns(
+            pl.struct("cluster", "kind", "object").rank("dense").cast(pl.Int64).alias("group"),
+            pl.struct("cluster", "kind", "object", "account")
+            .rank("dense")
+            .cast(pl.Int64)
+            .alias("group_acct"),
+            pl.col("ts").dt.epoch("s").alias("t"),
+        )
+        .sort("pidx", "kind", "object")
     )
 
 
