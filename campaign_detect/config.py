@@ -65,6 +65,10 @@ class ScanConfig:
         cluster graph; one coincidence is not coordination.
     burst_scales
         Bin widths at which bursts are looked for.
+    sync_scales
+        Windows wider than Δt at which a cluster's co-posting is also compared with chance
+        (narrower than `null_shift`); each cluster is judged at its most telling one, and
+        the p-value is corrected for the windows tried.
     template_threshold
         Similarity to a template's representative text that a post needs to join it.
     min_accounts
@@ -89,6 +93,7 @@ class ScanConfig:
     min_repeats: int = 2
     max_chance: float = 1e-4
     burst_scales: tuple[str, ...] = ("15m", "1h", "6h", "1d")
+    sync_scales: tuple[str, ...] = ("15m", "1h", "6h")
     template_threshold: float = 0.6
     min_accounts: int = 3
     min_score: float = 0.0
@@ -109,6 +114,8 @@ class ScanConfig:
         parse_duration(self.null_shift, name="null_shift")
         for scale in self.burst_scales:
             parse_duration(scale, name="burst_scales")
+        for scale in self.sync_scales:
+            parse_duration(scale, name="sync_scales")
         unknown = sorted(set(self.objects) - set(_OBJECT_KINDS))
         if unknown:
             raise InputError(
@@ -150,7 +157,7 @@ class ScanConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"{path}: unknown setting(s) {unknown}; known: {sorted(known)}")
-        for key in ("objects", "extra_objects", "burst_scales"):
+        for key in ("objects", "extra_objects", "burst_scales", "sync_scales"):
             if key in data:
                 data[key] = tuple(data[key])
         return cls(**data, source=str(path))

@@ -135,6 +135,7 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
                 "size_factor": _num(row["size_factor"]),
             },
             "significance": {
+                "window_seconds": row["sync_window_s"],
                 "copost_observed": _num(row["copost_observed"]),
                 "copost_expected": _num(row["copost_expected"]),
                 "ratio": _num(row["copost_ratio"], 2),

@@ -249,10 +249,56 @@ def _concentrated(
     )
 
 
+def _same_burst_links(
+    kept: pl.DataFrame,
+    template_members: pl.DataFrame,
+    posts: pl.DataFrame,
+    bursts: pl.DataFrame,
+    position: dict[int, int],
+) -> list[tuple[int, int]]:
+    """Pairs of templates whose main hashtag is the same bursting hashtag during both.
+
+    Paraphrases of one script (synonyms, reordered sentences, three styles) often split
+    into many small templates with different accounts; what ties them is the push itself:
+    the hashtag they carry bursts while they are posted.
+    """
+    tags = (
+        template_members.join(kept.select("template_id"), on="template_id")
+        .join(posts.select("post_id", "hashtags"), on="post_id")
+        .explode("hashtags")
+        .drop_nulls("hashtags")
+        .group_by("template_id", "hashtags")
+        .agg(pl.len().alias("n"))
+        .sort(["n", "hashtags"], descending=[True, False])
+        .group_by("template_id", maintain_order=True)
+        .first()
+        .select("template_id", pl.col("hashtags").alias("object"))
+    )
+    in_burst = (
+        kept.select("template_id", "start", "end")
+        .join(tags, on="template_id")
+        .join(
+            bursts.filter(pl.col("kind") == "hashtag")
+            .select("object", pl.col("start").alias("b_start"), pl.col("end").alias("b_end"))
+            .with_row_index("burst"),
+            on="object",
+        )
+        .filter((pl.col("start") <= pl.col("b_end")) & (pl.col("end") >= pl.col("b_start")))
+        .group_by("burst")
+        .agg(pl.col("template_id").sort())
+    )
+    return [
+        (position[ids[0]], position[other])
+        for ids in in_burst["template_id"].to_list()
+        for other in ids[1:]
+    ]
+
+
 def template_candidates(
     groups: pl.DataFrame,
     template_members: pl.DataFrame,
     posts: pl.DataFrame,
+    bursts: pl.DataFrame,
     *,
     min_accounts: int = 3,
     span: timedelta = timedelta(days=1),
@@ -267,7 +313,8 @@ def template_candidates(
     accounts posting one script is strong evidence as a group. So every template of at
     least `min_accounts` accounts is also a candidate; templates whose account sets overlap
     by at least `min_overlap` (of the smaller one) are merged, since a script written in
-    several styles splits into several templates. Candidates are scored like any cluster
+    several styles splits into several templates, and so are templates whose main hashtag
+    bursts while both are posted. Candidates are scored like any cluster
     and then compete for accounts (`assign_accounts`).
 
     Only scripts pushed in one window count: at least `share` of a template's posts must
@@ -309,6 +356,7 @@ def template_candidates(
         for t1, t2, shared in overlaps.iter_rows()
         if shared >= min_overlap * min(sizes[t1], sizes[t2])
     ]
+    links += _same_burst_links(kept, template_members, posts, bursts, position)
     parts = ig.Graph(n=kept.height, edges=links).connected_components().membership
     kept = kept.with_columns(pl.Series("component", parts, dtype=pl.Int64))
     windows = (

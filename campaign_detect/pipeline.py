@@ -162,6 +162,7 @@ def scan(
         templates.groups,
         templates.members,
         posts,
+        bursts,
         min_accounts=config.min_accounts,
         first_id=communities["cluster"].n_unique(),  # community ids are 0..n-1
     )
@@ -176,6 +177,7 @@ def scan(
         null_rounds=config.null_rounds,
         null_shift=parse_duration(config.null_shift, name="null_shift"),
         seed=config.seed,
+        sync_scales=[parse_duration(s, name="sync_scales") for s in config.sync_scales],
     )
     candidates = pl.concat([communities, scripts])
     ranked, _ = score(membership=candidates, windows=script_windows)

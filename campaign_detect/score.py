@@ -9,6 +9,7 @@ same accounts would show by chance. `docs/scoring.md` gives the formulas and the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -58,40 +59,42 @@ def _object_rows(posts: pl.DataFrame) -> pl.DataFrame:
 
 
 def copost_pairs(
-    group: np.ndarray, group_acct: np.ndarray, t: np.ndarray, window_s: int
+    group: np.ndarray, group_acct: np.ndarray, t: np.ndarray, windows: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Co-posting counts by a sorted time sweep, without materialising pairs.
+    """Co-posting counts at several windows by one sorted time sweep, without pairs.
 
-    For each row (a post of an object, in seconds `t`), returns the number of rows of the
-    same `group` by a different account within `window_s` seconds on either side
-    (its partners), and the number of such rows strictly after it in sort order (so that
-    summing the second array counts every co-posting pair once).
+    For each window ``w`` (row of the results) and each row of the input (a post of an
+    object, in seconds `t`), returns the number of rows of the same `group` by a different
+    account within ``w`` seconds on either side (its partners), and the number of such rows
+    after it in sort order (so that summing the second array counts every pair once).
 
     Examples
     --------
     >>> import numpy as np
     >>> partners, later = copost_pairs(
-    ...     np.array([1, 1, 1, 1]), np.array([1, 1, 2, 3]), np.array([0, 5, 8, 100]), 10)
-    >>> partners.tolist(), int(later.sum())
-    ([1, 1, 2, 0], 2)
+    ...     np.array([1, 1, 1, 1]), np.array([1, 1, 2, 3]), np.array([0, 5, 8, 100]), [10, 100])
+    >>> partners.tolist(), later.sum(axis=1).tolist()
+    ([[1, 1, 2, 0], [2, 2, 3, 3]], [2, 5])
     """
-    if len(t) == 0:
-        empty = np.zeros(0, dtype=np.int64)
+    n = len(t)
+    if n == 0:
+        empty = np.zeros((len(windows), 0), dtype=np.int64)
         return empty, empty
     t = t - t.min()
-    span = int(t.max()) + 2 * window_s + 1
+    span = int(t.max()) + 2 * max(windows) + 1
 
     def within(keys_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = keys_group.astype(np.int64) * span + t
         order = np.argsort(key, kind="stable")
         sorted_key = key[order]
-        lo = np.searchsorted(sorted_key, sorted_key - window_s, side="left")
-        hi = np.searchsorted(sorted_key, sorted_key + window_s, side="right")
-        position = np.arange(len(key))
-        total = np.empty(len(key), dtype=np.int64)
-        after = np.empty(len(key), dtype=np.int64)
-        total[order] = hi - lo - 1
-        after[order] = hi - position - 1
+        position = np.arange(n)
+        total = np.empty((len(windows), n), dtype=np.int64)
+        after = np.empty((len(windows), n), dtype=np.int64)
+        for k, window_s in enumerate(windows):
+            lo = np.searchsorted(sorted_key, sorted_key - window_s, side="left")
+            hi = np.searchsorted(sorted_key, sorted_key + window_s, side="right")
+            total[k, order] = hi - lo - 1
+            after[k, order] = hi - position - 1
         return total, after
 
     total_all, after_all = within(group)
@@ -99,67 +102,96 @@ def copost_pairs(
     return total_all - total_same, after_all - after_same
 
 
+def _per_cluster(clusters: np.ndarray, values: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Sum each row of `values` (windows x rows) per cluster: windows x clusters."""
+    return np.stack([np.bincount(clusters, weights=v, minlength=n_clusters) for v in values])
+
+
 def _null_pairs(
-    rows: pl.DataFrame, *, window_s: int, rounds: int, shift_s: int, seed: int
+    rows: pl.DataFrame,
+    *,
+    windows: Sequence[int],
+    rounds: int,
+    shift_s: int,
+    seed: int,
+    n_clusters: int,
 ) -> np.ndarray:
-    """Co-posting pair counts per cluster (columns) in `rounds` rounds (rows) of the null
-    model: each account's posts all shifted by one random offset in ``[-shift_s, shift_s]``,
-    which keeps each account's own rhythm but breaks any timing shared with others."""
+    """Co-posting pair counts (rounds x windows x clusters) in the null model: each
+    account's posts all shifted by one random offset in ``[-shift_s, shift_s]``, which keeps
+    each account's own rhythm but breaks any timing shared with others."""
     rng = np.random.default_rng(seed)
     accounts = rows["account"].rank("dense").cast(pl.Int64).to_numpy() - 1
     n_accounts = int(accounts.max()) + 1 if len(accounts) else 0
     clusters = rows["cluster"].to_numpy().astype(np.int64)
-    n_clusters = int(clusters.max()) + 1 if len(clusters) else 0
     group = rows["group"].to_numpy()
     group_acct = rows["group_acct"].to_numpy()
     t = rows["t"].to_numpy()
-    out = np.zeros((rounds, n_clusters))
+    out = np.zeros((rounds, len(windows), n_clusters))
     for r in range(rounds):
         shifts = rng.integers(-shift_s, shift_s + 1, size=n_accounts)
-        _, later = copost_pairs(group, group_acct, t + shifts[accounts], window_s)
-        out[r] = np.bincount(clusters, weights=later, minlength=n_clusters)
+        _, later = copost_pairs(group, group_acct, t + shifts[accounts], windows)
+        out[r] = _per_cluster(clusters, later, n_clusters)
     return out
 
 
-def _significance(
-    rows: pl.DataFrame, *, window_s: int, rounds: int, shift_s: int, seed: int, n_clusters: int
-) -> pl.DataFrame:
-    n_tested = max(1, rows["cluster"].n_unique())
-    _, later = copost_pairs(
-        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), window_s
-    )
+def _coposting(
+    rows: pl.DataFrame,
+    *,
+    windows: Sequence[int],
+    rounds: int,
+    shift_s: int,
+    seed: int,
+    n_clusters: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Observed and chance co-posting of each cluster at each window; each cluster is
+    judged at the window where it stands out most from chance (its `sync_window`), and the
+    p-value is corrected for the clusters and windows tried.
+
+    Returns the per-cluster significance and the per-post synchrony at that window.
+    """
     clusters = rows["cluster"].to_numpy().astype(np.int64)
-    observed = np.bincount(clusters, weights=later, minlength=n_clusters)
+    partners, later = copost_pairs(
+        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), windows
+    )
+    observed = _per_cluster(clusters, later, n_clusters)
     if rounds == 0:
-        nan = np.full(n_clusters, np.nan)
-        return pl.DataFrame(
-            {
-                "cluster": np.arange(n_clusters, dtype=np.uint32),
-                "copost_observed": observed,
-                "copost_expected": nan,
-                "copost_ratio": nan,
-                "z": nan,
-                "p_value": nan,
-                "p_adjusted": nan,
-            }
+        expected = np.full_like(observed, np.nan)
+        z = np.full_like(observed, np.nan)
+        best = np.zeros(n_clusters, dtype=np.int64)
+    else:
+        null = _null_pairs(
+            rows, windows=windows, rounds=rounds, shift_s=shift_s, seed=seed, n_clusters=n_clusters
         )
-    null = _null_pairs(rows, window_s=window_s, rounds=rounds, shift_s=shift_s, seed=seed)
-    expected = null.mean(axis=0)
-    spread = np.maximum(null.std(axis=0, ddof=1) if rounds > 1 else 0, np.sqrt(expected))
-    spread = np.maximum(spread, 1.0)
-    z = (observed - expected) / spread
-    p = norm.sf(z)
-    return pl.DataFrame(
+        expected = null.mean(axis=0)
+        spread = np.maximum(null.std(axis=0, ddof=1) if rounds > 1 else 0, np.sqrt(expected))
+        z = (observed - expected) / np.maximum(spread, 1.0)
+        best = np.argmax(z, axis=0)
+    pick = np.arange(n_clusters)
+    z_best = z[best, pick]
+    p = norm.sf(z_best)
+    n_tested = max(1, rows["cluster"].n_unique()) * len(windows)
+    significance = pl.DataFrame(
         {
-            "cluster": np.arange(n_clusters, dtype=np.uint32),
-            "copost_observed": observed,
-            "copost_expected": expected,
-            "copost_ratio": (observed + 1) / (expected + 1),
-            "z": z,
+            "cluster": pick.astype(np.uint32),
+            "sync_window_s": np.asarray(windows, dtype=np.int64)[best],
+            "copost_observed": observed[best, pick],
+            "copost_expected": expected[best, pick],
+            "copost_ratio": (observed[best, pick] + 1) / (expected[best, pick] + 1),
+            "z": z_best,
             "p_value": p,
             "p_adjusted": np.minimum(1.0, p * n_tested),
         }
     )
+    synced = partners[best[clusters], np.arange(len(clusters))] > 0
+    synchrony = (
+        rows.select("cluster", "post_id")
+        .with_columns(pl.Series("synced", synced))
+        .group_by("cluster", "post_id")
+        .agg(pl.col("synced").any())
+        .group_by("cluster")
+        .agg(pl.col("synced").mean().alias("synchrony"))
+    )
+    return significance, synchrony
 
 
 def score_clusters(
@@ -175,6 +207,7 @@ def score_clusters(
     seed: int = 0,
     weights: ScoreWeights = ScoreWeights(),
     windows: pl.DataFrame | None = None,
+    sync_scales: Sequence[timedelta] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score every cluster and rank them, best (most suspicious) first.
 
@@ -194,6 +227,9 @@ def score_clusters(
         Burst intervals: ``object, kind, start, end``.
     null_rounds, null_shift, seed
         The null model: rounds, largest per-account time shift, and seed.
+    sync_scales
+        Windows wider than Δt at which co-posting is also measured; each cluster is judged
+        at the one where it stands out most from chance.
     windows
         ``cluster, start, end`` for clusters whose window is known from elsewhere (a
         template's span); other clusters span their first to last internal co-action event.
@@ -253,23 +289,16 @@ def score_clusters(
         .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
     )
     rows = _object_rows(cluster_posts)
-    window_s = max(1, int(window.total_seconds()))
-    partners, _ = copost_pairs(
-        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), window_s
-    )
-    synchrony = (
-        rows.select("cluster", "post_id")
-        .with_columns(pl.Series("partners", partners))
-        .group_by("cluster", "post_id")
-        .agg((pl.col("partners").max() > 0).alias("synced"))
-        .group_by("cluster")
-        .agg(pl.col("synced").mean().alias("synchrony"))
-    )
-    significance = _significance(
+    delta = max(1, int(window.total_seconds()))
+    shift_s = int(null_shift.total_seconds())
+    # Δt, and the wider scales at which a push spread over hours is still synchronised
+    # (a scale as wide as the null's shift cannot be told from chance by that null)
+    scales = sorted({delta} | {int(s.total_seconds()) for s in sync_scales} - {0})
+    significance, synchrony = _coposting(
         rows,
-        window_s=window_s,
+        windows=[w for w in scales if w == delta or delta < w < shift_s],
         rounds=null_rounds,
-        shift_s=int(null_shift.total_seconds()),
+        shift_s=shift_s,
         seed=seed,
         n_clusters=n_clusters,
     )

@@ -146,7 +146,16 @@ def test_template_candidates_keep_pushed_scripts_and_merge_styles():
     posts = pl.DataFrame({"post_id": members["post_id"], "ts": times}).with_columns(
         pl.col("ts").dt.replace_time_zone("UTC")
     )
-    membership, windows = template_candidates(groups, members, posts, first_id=5)
+    posts = posts.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("hashtags"))
+    no_bursts = pl.DataFrame(
+        schema={
+            "object": pl.String,
+            "kind": pl.String,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+        }
+    )
+    membership, windows = template_candidates(groups, members, posts, no_bursts, first_id=5)
     assert membership.group_by("cluster").agg(pl.col("account").sort())["account"].to_list() == [
         ["a", "b", "c", "d", "e"]
     ]

@@ -28,7 +28,8 @@ def test_copost_pairs_matches_brute_force(rows, window):
     group = np.array([r[0] for r in rows], dtype=np.int64)
     account = np.array([r[1] for r in rows], dtype=np.int64)
     t = np.array([r[2] for r in rows], dtype=np.int64)
-    partners, later = copost_pairs(group, group * 10 + account, t, window)
+    partners, later = copost_pairs(group, group * 10 + account, t, [window])
+    partners, later = partners[0], later[0]
     expected_partners = [
         sum(
             1
