@@ -333,3 +333,26 @@ def test_stdin_needs_a_format_or_is_sniffed():
 def test_version_and_help():
     assert run("--version").stdout.startswith("campaign-detect, version")
     assert "Examples:" in run("scan", "-h").stdout
+
+
+def test_config_file_sets_scan_options_and_flags_override_it(tmp_path):
+    config = tmp_path / "scan.toml"
+    config.write_text('[scan]\nwindow = "10m"\nnull_rounds = 3\nmin_accounts = 4\n', "utf-8")
+    doc = json.loads(
+        run(
+            "scan", SAMPLE, "--config", str(config), "--min-accounts", "5", "--format", "json"
+        ).stdout
+    )
+    # the file's settings are used and echoed; the flag given on the command line wins
+    assert (doc["config"]["window"], doc["config"]["null_rounds"]) == ("10m", 3)
+    assert doc["config"]["min_accounts"] == 5
+    assert doc["signals"]["window"] == "10m"
+    assert all(c["n_accounts"] >= 5 for c in doc["clusters"])
+
+
+def test_unknown_config_setting_is_bad_input(tmp_path):
+    config = tmp_path / "scan.toml"
+    config.write_text("windw = '10m'\n", "utf-8")
+    result = run("scan", SAMPLE, "--config", str(config))
+    assert result.exit_code == 2
+    assert "unknown setting(s) ['windw']" in result.stderr
