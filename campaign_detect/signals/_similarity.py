@@ -37,6 +37,10 @@ _AGREE_CHUNK = 1_000_000
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 _VERIFY_CHUNK = 250_000
 _EPS = 1e-9
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_HIGH8 = np.uint64(0x8080808080808080)
+_LOW15 = np.uint64(0x7FFF7FFF7FFF7FFF)
+_HIGH16 = 0x8000800080008000
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,14 @@ def candidate_pairs(
     tie = np.random.default_rng(seed + 1).random(n)[rows]
     posts = n_posts[rows]
     keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
-    low_bits = (signatures & 0xFF).astype(np.uint8)  # b-bit minhash, enough to count agreement
+    # b-bit minhashes (8 bits), enough to count agreement, packed 8 to a uint64 word
+    packed = np.ascontiguousarray((signatures & 0xFF).astype(np.uint8)).view("<u8")
     lefts, rights, agrees, pivotal = [], [], [], []
     n_bounded = 0
     n_skipped = 0
     for band in range(_BANDS):
         key = keys[:, band]
-        order = np.argsort(key, kind="stable")  # within a bucket: text order
+        order = np.argsort(key, kind="stable").astype(np.int32)  # within a bucket: text order
         sorted_key = key[order]
         starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
         sizes = np.diff(np.r_[starts, order.size])
@@ -170,7 +175,7 @@ def candidate_pairs(
             n_bounded += int(big.sum())
             total = sizes[big].astype(np.int64)
             n_skipped += max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
-        keep, agree = _first_band_and_agreeing(low_bits, left, right, band)
+        keep, agree = _first_band_and_agreeing(packed, left, right, band)
         lefts.append(left[keep])
         rights.append(right[keep])
         agrees.append(agree[keep])
@@ -180,7 +185,9 @@ def candidate_pairs(
     top = _top_partners(left, right, agree, posts, tie, rows.size) | np.concatenate(pivotal)
     n_skipped += int(left.size - top.sum())
     a, b = rows[left[top]], rows[right[top]]
-    codes = np.sort(np.minimum(a, b) * n + np.maximum(a, b))
+    # a window pair may also be a pivot pair of its bucket: keep each pair once
+    codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return Candidates(np.column_stack([codes // n, codes % n]), n_bounded, n_skipped)
 
 
@@ -193,35 +200,61 @@ def _top_partners(
     n: int,
 ) -> np.ndarray:
     """Pairs among the `_TOP_PARTNERS` most agreeing partners of either of their texts."""
-    # one packed int64 sort key: (text, most agreeing first, most posted partner first)
+    # a partner's preference as one int: most agreeing first, then most posted partner
     partner_rank = np.empty(n, dtype=np.int64)
     partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
     bits = max(int(n).bit_length(), 1)
-    node = np.concatenate([left, right]).astype(np.int64)
-    partner = partner_rank[np.concatenate([right, left])]
-    rest = (63 - np.concatenate([agree, agree]).astype(np.int64)) << bits | partner
-    if 2 * bits + 6 <= 62:
-        order = np.argsort(node << (bits + 6) | rest, kind="stable")
-    else:  # more texts than fit in one key
+    if 2 * bits + 6 > 62:  # more texts than fit in one key: rank with a lexsort
+        node = np.concatenate([left, right])
+        rest = (63 - np.concatenate([agree, agree]).astype(np.int64)) << bits | partner_rank[
+            np.concatenate([right, left])
+        ]
         order = np.lexsort((rest, node))
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = _ranks(np.bincount(node, minlength=n)[np.unique(node)])
+        return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
+    preference = (63 - agree.astype(np.int64)) << bits
+    rest_left = preference | partner_rank[right]  # right as left's partner
+    rest_right = preference | partner_rank[left]
+    limit = _kth_smallest(np.concatenate([left, right]), np.concatenate([rest_left, rest_right]), n)
+    return (rest_left <= limit[left]) | (rest_right <= limit[right])
+
+
+def _kth_smallest(node: np.ndarray, rest: np.ndarray, n: int) -> np.ndarray:
+    """Per node, its `_TOP_PARTNERS`-th smallest `rest` (all pass when it has fewer)."""
+    bits = max(int(n).bit_length(), 1)
+    keys = np.sort(node.astype(np.int64) << (bits + 6) | rest)  # a sort of values, no argsort
     sizes = np.bincount(node, minlength=n)
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = _ranks(sizes[sizes > 0])
-    kept = rank < _TOP_PARTNERS
-    return kept[: left.size] | kept[left.size :]
+    at = np.cumsum(sizes) - sizes + _TOP_PARTNERS - 1
+    limit = np.full(n, np.iinfo(np.int64).max)
+    crowded = sizes >= _TOP_PARTNERS
+    limit[crowded] = keys[at[crowded]] & ((1 << (bits + 6)) - 1)
+    return limit
 
 
 def _first_band_and_agreeing(
-    low_bits: np.ndarray, left: np.ndarray, right: np.ndarray, band: int
+    packed: np.ndarray, left: np.ndarray, right: np.ndarray, band: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs met in `band` for the first time (so none twice) with enough equal minhashes."""
+    """Pairs met in `band` for the first time (so none twice) with enough equal minhashes.
+
+    `packed` holds each text's 32 8-bit minhashes as four uint64 words (a band = one 16-bit
+    lane), so a pair costs four XORs and a few bit operations instead of 32 byte compares.
+    """
     keep = np.zeros(left.size, dtype=bool)
-    agree = np.zeros(left.size, dtype=np.int64)
+    agree = np.zeros(left.size, dtype=np.int8)
+    lanes = np.arange(packed.shape[1] * 4).reshape(-1, 4)  # band of each 16-bit lane
+    earlier_mask = np.array(
+        [sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(4) if row[k] < band) for row in lanes],
+        dtype=np.uint64,
+    )
     for start in range(0, left.size, _AGREE_CHUNK):
         a, b = left[start : start + _AGREE_CHUNK], right[start : start + _AGREE_CHUNK]
-        equal = low_bits[a] == low_bits[b]
-        earlier = (equal[:, 0 : 2 * band : 2] & equal[:, 1 : 2 * band : 2]).any(axis=1)
-        count = equal.sum(axis=1)
+        x = packed[a] ^ packed[b]
+        # high bit of a byte (16-bit lane) set iff the byte (lane) is non-zero
+        unequal = np.bitwise_count((((x & _LOW7) + _LOW7) | x) & _HIGH8).sum(axis=1)
+        zero_lane = ~(((x & _LOW15) + _LOW15) | x) & earlier_mask
+        earlier = zero_lane.any(axis=1)
+        count = 8 * packed.shape[1] - unequal.astype(np.int64)
         agree[start : start + _AGREE_CHUNK] = count
         keep[start : start + _AGREE_CHUNK] = ~earlier & (count >= _MIN_AGREE) & (a != b)
     return keep, agree
