@@ -83,10 +83,15 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
     """One JSON-ready record per reported cluster, in rank order (see docs/output.md)."""
     records = []
     templates = result.templates.groups
+    # one join of all members' posts, split per cluster, rather than a pass over every post
+    # for each cluster
+    member_posts = result.posts.join(
+        result.members.select("account", "cluster"), on="account"
+    ).partition_by("cluster", as_dict=True, include_key=False)
     for row in result.clusters.iter_rows(named=True):
         cluster = row["cluster"]
         members = result.members.filter(pl.col("cluster") == cluster)
-        posts = result.posts.join(members.select("account"), on="account").filter(
+        posts = member_posts.get((cluster,), result.posts.clear()).filter(
             pl.col("ts").is_between(row["start"], row["end"])
         )
         events = result.events.filter(pl.col("cluster") == cluster)
