@@ -262,6 +262,25 @@ def scan_options(func: F) -> F:
             ),
             click.option("--top", type=click.IntRange(1), help="Report at most N clusters."),
             click.option(
+                "--max-p",
+                "max_p_value",
+                type=click.FloatRange(0, 1),
+                help="Hide clusters whose co-posting is not significant at this level "
+                "(corrected) [default: 0.05]; 1 shows them all.",
+            ),
+            click.option(
+                "--min-amplification",
+                type=click.FloatRange(0),
+                help="Hide clusters with fewer accounts per object they push than this "
+                "(feeds reposting many links) [default: 0.5]; 0 shows them all.",
+            ),
+            click.option(
+                "--min-repetition",
+                type=click.FloatRange(0, 1),
+                help="Hide clusters whose members mostly acted together only once "
+                "[default: 0.5]; 0 shows them all.",
+            ),
+            click.option(
                 "--since",
                 type=click.DateTime(),
                 help="Only clusters active at or after this time (UTC).",

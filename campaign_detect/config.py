@@ -63,6 +63,11 @@ class ScanConfig:
     min_repeats
         Account pairs need at least this many distinct co-action events to link in the
         cluster graph; one coincidence is not coordination.
+    wide_window
+        A second, wider co-action window (``"1h"``): account pairs are also linked when
+        their co-action holds at it (a ring posting within the same hour, rarely within
+        minutes of each other), and each cluster reports how many of its links hold at
+        both windows (`robustness`). None, or a window no wider than Δt, uses Δt alone.
     burst_scales
         Bin widths at which bursts are looked for.
     sync_scales
@@ -75,6 +80,19 @@ class ScanConfig:
         Smallest cluster reported.
     min_score, top
         Report only clusters scoring at least `min_score`, and at most `top` of them.
+    max_p_value
+        Report only clusters whose co-posting beats the null model at this level, after the
+        correction for the clusters and windows tried; 1 reports them all.
+    min_repetition
+        Report only clusters whose `repeated_coaction` is at least this: most members must
+        have acted together more than once. A crowd reacting once to one piece of news is
+        synchronous, but one coincidence per account is not coordination.
+    min_amplification
+        Report only clusters with at least this many accounts per object they push
+        (`amplification`): a campaign amplifies a few messages through many accounts; a
+        handful of feeds reposting hundreds of unrelated links (0.02-0.1) is not one. The
+        default, one account per two messages, keeps a small ring of eight accounts
+        spreading seven copypastas (0.7).
     null_rounds, null_shift
         Rounds of the null model, and the largest random shift of each account's post
         times in it.
@@ -92,14 +110,18 @@ class ScanConfig:
     max_accounts_per_window: int = 1000
     min_repeats: int = 2
     max_chance: float = 1e-4
+    wide_window: str | None = "1h"
     burst_scales: tuple[str, ...] = ("15m", "1h", "6h", "1d")
     sync_scales: tuple[str, ...] = ("15m", "1h", "6h")
     template_threshold: float = 0.6
     min_accounts: int = 3
     min_score: float = 0.0
     top: int | None = None
+    max_p_value: float = 0.05
+    min_repetition: float = 0.5
+    min_amplification: float = 0.5
     null_rounds: int = 20
-    null_shift: str = "12h"
+    null_shift: str = "3d"
     resolution: float = 1.0
     seed: int = 0
     since: datetime | None = None
@@ -111,6 +133,8 @@ class ScanConfig:
     def __post_init__(self) -> None:
         if self.window is not None:
             parse_duration(self.window, name="window")
+        if self.wide_window is not None:
+            parse_duration(self.wide_window, name="wide_window")
         parse_duration(self.null_shift, name="null_shift")
         for scale in self.burst_scales:
             parse_duration(scale, name="burst_scales")
@@ -128,6 +152,11 @@ class ScanConfig:
             raise InputError(f"null_rounds must be 0 or more, got {self.null_rounds}")
         if not 0.0 < self.template_threshold <= 1.0:
             raise InputError(f"template_threshold must be in (0, 1], got {self.template_threshold}")
+        for name in ("max_p_value", "min_repetition"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise InputError(f"{name} must be in [0, 1], got {getattr(self, name)}")
+        if self.min_amplification < 0:
+            raise InputError(f"min_amplification must be 0 or more, got {self.min_amplification}")
         if self.top is not None and self.top < 1:
             raise InputError(f"top must be at least 1, got {self.top}")
         if self.since and self.until and self.since >= self.until:

@@ -139,6 +139,9 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
                 "burst_alignment": _num(row["burst_alignment"]),
                 "size_factor": _num(row["size_factor"]),
             },
+            "pushed_objects": _num(row["pushed_objects"], 2),
+            "amplification": _num(row["amplification"], 2),
+            "robustness": _num(row["robustness"]),
             "significance": {
                 "window_seconds": row["sync_window_s"],
                 "copost_observed": _num(row["copost_observed"]),

@@ -22,7 +22,7 @@ import igraph as ig
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
-from scipy.stats import poisson
+from scipy.stats import binom, poisson
 
 from campaign_detect.schema import OBJECT_KINDS
 from campaign_detect.signals.coaction import object_rows
@@ -32,11 +32,17 @@ __all__ = [
     "assign_accounts",
     "cluster_accounts",
     "edge_chance",
+    "merge_windows",
+    "object_candidates",
     "shared_templates",
     "template_candidates",
 ]
 
 _EDGE_COLUMNS = ("a", "b", "weight", "n_events", "n_objects", "shared_templates", "p_chance")
+
+
+_HOUR = 3600
+_DAY_S = 86_400
 
 
 def edge_chance(
@@ -46,55 +52,147 @@ def edge_chance(
     window: timedelta,
     objects: Sequence[str] = OBJECT_KINDS,
     extra_objects: Sequence[str] = (),
+    min_events: int = 1,
 ) -> pl.DataFrame:
     """Add to co-action edges how many events chance alone would give the pair.
 
     Two accounts that each post an object many times will land within Δt of each other
-    now and then without any coordination: heavy users of ``#fyp`` co-act every day. If
-    account `a` posts object `o` ``n_a`` times and `b` posts it ``n_b`` times, spread
-    independently over the data's span `T`, they are expected to land within Δt of each
-    other ``n_a · n_b · 2Δt / T`` times. Summed over their shared objects this is
+    now and then without any coordination: heavy users of ``#fyp`` co-act every day, and
+    two people who greet ``#selamatpagi`` every morning between five and eight meet
+    within the hour most days they both post. The chance model keeps each account's posts
+    of each object at their hour of day and lets the day be random: over `D` days, a post
+    of `a` and a post of `b` in the same hour-of-day bin land within Δt with probability
+    ``s / D`` (``s`` the chance that two times uniform in one hour are within Δt; ``q``
+    for neighbouring hours). Summed over the shared objects and their hours this is
     ``expected_events``; ``p_chance`` is the Poisson probability of at least the observed
-    ``n_events`` given that expectation. A ring that posts rare objects together has a tiny
-    `p_chance`; two prolific fans of the same popular tags do not.
+    ``n_events`` given it. Posts spread evenly over the day give back the plain
+    ``n_a · n_b · 2Δt / T``. A ring that posts rare objects together has a tiny
+    `p_chance`; prolific fans of the same tags, or early risers, do not. Objects an
+    account only ever posts together (a fixed hashtag set) count once for it. On data
+    spanning less than two days hours and days cannot be told apart, and the posts are
+    taken as spread evenly over the span.
 
-    The object's own span is deliberately not used as `T`: for an object that only the
-    campaign uses (its copypasta, its fresh hashtag), its span is the campaign itself, and
-    the expectation would explain the coordination away.
+    The object's own span is deliberately not used: for an object that only the campaign
+    uses (its copypasta, its fresh hashtag), its span is the campaign itself, and the
+    expectation would explain the coordination away.
+
+    Edges with fewer than `min_events` events (which the graph drops anyway) are left
+    with null ``expected_events`` and ``p_chance``: most pairs co-act once, and skipping
+    them is most of the cost.
     """
-    if edges.is_empty():
+    tested = edges.filter(pl.col("n_events") >= min_events)
+    if tested.is_empty():
         return edges.with_columns(
             pl.lit(None, dtype=pl.Float64).alias("expected_events"),
             pl.lit(None, dtype=pl.Float64).alias("p_chance"),
         )
-    rows = object_rows(posts, objects, extra_objects, 3)
-    counts = (
-        rows.join(posts.select("account").with_row_index("pidx"), on="pidx")
-        .group_by("account", "kind", "object")
-        .agg(pl.len().alias("n"))
+    untested = edges.filter(pl.col("n_events") < min_events)
+    edges = tested
+    span = posts.select((pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds()).item()
+    reach = min(window.total_seconds(), _HOUR)
+    by_hour = span >= 2 * _DAY_S
+    rows = (
+        object_rows(posts, objects, extra_objects, 3)
+        .join(
+            posts.select("account", pl.col("ts").dt.hour().alias("hour")).with_row_index("pidx"),
+            on="pidx",
+        )
         .with_columns(pl.struct("kind", "object").rank("dense").cast(pl.Int64).alias("col") - 1)
+    )
+    if not by_hour:
+        rows = rows.with_columns(pl.lit(0, dtype=pl.Int8).alias("hour"))
+    together = (
+        rows.group_by("account", "col")
+        .agg(pl.col("pidx").sort().hash().alias("posts"))
+        # how many objects the account always posts together with this one (its fixed
+        # hashtag set, say): the size of the group of objects with the same posts
+        .with_columns(pl.len().over("account", "posts").alias("together"))
+        .drop("posts")
+    )
+    counts = (
+        rows.group_by("account", "col", "hour")
+        .agg(pl.len().alias("n"))
+        .join(together, on=["account", "col"])
     )
     accounts = pl.concat([counts["account"], edges["a"], edges["b"]]).unique().sort()
     index = pl.DataFrame({"account": accounts, "i": pl.int_range(len(accounts), eager=True)})
     counts = counts.join(index, on="account")
-    matrix = sp.csr_matrix(
-        (
-            counts["n"].to_numpy().astype(np.float64),
-            (counts["i"].to_numpy(), counts["col"].to_numpy()),
-        ),
-        shape=(len(accounts), counts["col"].n_unique()),
+    bins = 24 if by_hour else 1
+    shape = (len(accounts), (int(counts["col"].max()) + 1) * bins)  # type: ignore[arg-type]
+
+    def matrix(values: np.ndarray, shift: int = 0) -> sp.csr_matrix:
+        cells = counts["col"].to_numpy() * bins + (counts["hour"].to_numpy() + shift) % bins
+        return sp.csr_matrix((values, (counts["i"].to_numpy(), cells)), shape=shape)
+
+    n = counts["n"].to_numpy().astype(np.float64)
+    if by_hour:
+        # two times uniform in one hour bin are within Δt with probability s, in
+        # neighbouring bins q (Δt of an hour at most); one in D days is the same day
+        r = reach / _HOUR
+        same, near = 2 * r - r * r, r * r / 2
+        partner = same * matrix(n) + near * (matrix(n, 1) + matrix(n, -1))
+        per_pair = 1 / max(span / _DAY_S, 1.0)
+    else:
+        partner = matrix(n)
+        per_pair = 2 * reach / max(span, 2 * reach)
+    posted = matrix(n)
+    alone = matrix(1 / counts["together"].to_numpy())
+    alone_partner = alone.maximum(matrix(1 / counts["together"].to_numpy(), 1)).maximum(
+        matrix(1 / counts["together"].to_numpy(), -1)
     )
-    a = edges.select("a").join(index, left_on="a", right_on="account", how="left")["i"]
-    b = edges.select("b").join(index, left_on="b", right_on="account", how="left")["i"]
-    # Σ_o n_a,o · n_b,o for every edge at once: row-wise product of two sparse selections
-    pair_posts = np.asarray(matrix[a.to_numpy()].multiply(matrix[b.to_numpy()]).sum(axis=1)).ravel()
-    span = posts.select((pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds()).item()
-    reach = 2 * window.total_seconds()
-    out = edges.with_columns(
-        pl.Series("expected_events", pair_posts * reach / max(span, reach), dtype=pl.Float64)
+    a = edges.select("a").join(index, left_on="a", right_on="account", how="left")["i"].to_numpy()
+    b = edges.select("b").join(index, left_on="b", right_on="account", how="left")["i"].to_numpy()
+    # Σ over shared (object, hour) of n_a · partners_b / min(k_a, k_b), both ways averaged,
+    # for every edge at once (row-wise products of sparse selections)
+    pair_posts = (
+        np.asarray(
+            (
+                posted[a].multiply(partner[b]).multiply(alone[a].maximum(alone_partner[b]))
+                + posted[b].multiply(partner[a]).multiply(alone[b].maximum(alone_partner[a]))
+            ).sum(axis=1)
+        ).ravel()
+        / 2
     )
+    out = edges.with_columns(pl.Series("expected_events", pair_posts * per_pair, dtype=pl.Float64))
     p = poisson.sf(out["n_events"].to_numpy() - 1, out["expected_events"].to_numpy())
-    return out.with_columns(pl.Series("p_chance", p, dtype=pl.Float64))
+    out = out.with_columns(pl.Series("p_chance", p, dtype=pl.Float64))
+    return pl.concat([out, untested], how="diagonal").sort(
+        ["weight", "a", "b"], descending=[True, False, False]
+    )
+
+
+def merge_windows(
+    by_window: Sequence[tuple[timedelta, pl.DataFrame]],
+    *,
+    min_repeats: int = 2,
+    max_chance: float = 1e-4,
+) -> pl.DataFrame:
+    """One edge per account pair from co-action edges computed at several windows.
+
+    Each pair keeps its row from the window where it is least likely by chance (lowest
+    ``p_chance``, then the narrowest window), with ``window_s`` saying which, and
+    ``held_at``: at how many of the ``windows`` it passes the graph's test (`min_repeats`
+    events, `max_chance`). A ring posting within the same hour but rarely
+    within minutes of each other is linked at the wider window; a pair that holds at
+    every window is more robust evidence than one that holds at a single one.
+    """
+    frames = [
+        edges.with_columns(pl.lit(int(window.total_seconds()), dtype=pl.Int64).alias("window_s"))
+        for window, edges in by_window
+    ]
+    stacked = pl.concat(frames, how="vertical_relaxed").with_columns(
+        ((pl.col("n_events") >= min_repeats) & (pl.col("p_chance") <= max_chance)).alias("holds")
+    )
+    return (
+        stacked.with_columns(
+            pl.col("holds").sum().over("a", "b").cast(pl.UInt32).alias("held_at"),
+            pl.lit(len(frames), dtype=pl.UInt32).alias("windows"),
+        )
+        .sort(["a", "b", "p_chance", "window_s"], nulls_last=True)
+        .unique(["a", "b"], keep="first", maintain_order=True)
+        .drop("holds")
+        .sort(["weight", "a", "b"], descending=[True, False, False])
+    )
 
 
 def shared_templates(
@@ -222,45 +320,95 @@ def cluster_accounts(
     )
 
 
-def _concentrated(
-    template_members: pl.DataFrame, posts: pl.DataFrame, *, span: timedelta, share: float
-) -> pl.Series:
-    """Ids of templates with at least `share` of their posts inside one `span`."""
+def _pushed(
+    template_members: pl.DataFrame,
+    posts: pl.DataFrame,
+    *,
+    scales: Sequence[timedelta],
+    alpha: float,
+) -> pl.DataFrame:
+    """Templates most of whose posts fall in one window, more tightly than the data's own
+    rhythm explains, with that window (first to last post in it): ``template_id, start,
+    end``.
+
+    A scan statistic: if `f` is the share of all posts that fall in the window of length
+    `w` starting at one of a template's posts, and `k` of the template's `n` posts fall in
+    it, chance gives at least `k` with probability ``P[Binomial(n, f) >= k]``. Measuring `f`
+    on all posts, not on the clock, keeps the day's rhythm from passing for a push (a
+    morning greeting is posted when everyone posts in the morning). The smallest such
+    probability over the windows holding at least half of the template's posts, times the
+    ``T / w`` window positions and the number of `scales`, must reach `alpha`. A script
+    pushed over a day or over three days passes; a phrase people write every day of the
+    data (a greeting, a product blurb) is language, not a push, even when it is written at
+    one hour of the day.
+    """
     times = (
         template_members.select("post_id", "template_id")
         .join(posts.select("post_id", pl.col("ts").dt.epoch("s").alias("t")), on="post_id")
         .sort("template_id", "t")
     )
-    if times.is_empty():
-        return pl.Series("template_id", [], dtype=pl.Int64)
+    everyone = np.sort(posts["ts"].dt.epoch("s").to_numpy())
+    span = int(everyone[-1] - everyone[0]) if len(everyone) else 0
+    widths = [int(s.total_seconds()) for s in scales if 0 < s.total_seconds() < span]
+    if times.is_empty() or not widths:
+        return pl.DataFrame(
+            schema={
+                "template_id": pl.Int64,
+                "start": pl.Datetime("us", "UTC"),
+                "end": pl.Datetime("us", "UTC"),
+            }
+        )
     t = times["t"].to_numpy()
-    t = t - t.min()
-    step = int(t.max()) + int(span.total_seconds()) + 1
-    key = times["template_id"].to_numpy().astype(np.int64) * step + t
-    # posts of the same template within `span` after each post (a sorted sweep)
-    inside = np.searchsorted(key, key + int(span.total_seconds()), side="right") - np.arange(
-        len(key)
+    template = times["template_id"].to_numpy().astype(np.int64)
+    n = times.group_by("template_id").agg(pl.len()).sort("template_id")
+    sizes = times.select("template_id").join(n, on="template_id")["len"].to_numpy()
+    step = int(t.max() - t.min()) + max(widths) + 1
+    key = template * step + (t - t.min())
+    position = np.arange(len(key))
+    best_p = np.full(len(key), np.inf)
+    best_last = t.copy()
+    for w in widths:
+        # posts of the same template, and posts of anyone, within `w` after each post
+        k = np.searchsorted(key, key + w, side="right") - position
+        share = (
+            np.searchsorted(everyone, t + w, side="right") - np.searchsorted(everyone, t)
+        ) / len(everyone)
+        p = len(widths) * span / w * binom.sf(k - 1, sizes, share)
+        better = (p < best_p) & (2 * k >= sizes)
+        best_p[better], best_last[better] = p[better], t[position + k - 1][better]
+    densest = (
+        times.with_columns(pl.Series("p", best_p), pl.Series("last", best_last))
+        .sort(["template_id", "p", "t"])
+        .group_by("template_id", maintain_order=True)
+        .first()
+        .filter(pl.col("p") <= alpha)
     )
-    return (
-        times.with_columns(pl.Series("inside", inside))
-        .group_by("template_id")
-        .agg((pl.col("inside").max() >= share * pl.len()).alias("ok"))
-        .filter("ok")["template_id"]
+    return densest.select(
+        "template_id",
+        *(
+            pl.from_epoch(c, time_unit="s")
+            .dt.replace_time_zone("UTC")
+            .dt.cast_time_unit("us")
+            .alias(name)
+            for c, name in (("t", "start"), ("last", "end"))
+        ),
     )
 
 
-def _same_burst_links(
+def _same_tag_links(
     kept: pl.DataFrame,
     template_members: pl.DataFrame,
     posts: pl.DataFrame,
-    bursts: pl.DataFrame,
     position: dict[int, int],
+    min_overlap: float,
 ) -> list[tuple[int, int]]:
-    """Pairs of templates whose main hashtag is the same bursting hashtag during both.
+    """Pairs of pushed templates with the same main hashtag whose push windows mostly
+    coincide (the shared time is at least `min_overlap` of their union).
 
     Paraphrases of one script (synonyms, reordered sentences, three styles) often split
     into many small templates with different accounts; what ties them is the push itself:
-    the hashtag they carry bursts while they are posted.
+    the hashtag they all carry over the same days. A popular hashtag is carried by many
+    unrelated pushes; a fifteen-minute copypasta inside a three-day push does not join it.
     """
     tags = (
         template_members.join(kept.select("template_id"), on="template_id")
@@ -272,37 +420,29 @@ def _same_burst_links(
         .sort(["n", "hashtags"], descending=[True, False])
         .group_by("template_id", maintain_order=True)
         .first()
-        .select("template_id", pl.col("hashtags").alias("object"))
+        .select("template_id", pl.col("hashtags").alias("tag"))
     )
-    in_burst = (
-        kept.select("template_id", "start", "end")
-        .join(tags, on="template_id")
-        .join(
-            bursts.filter(pl.col("kind") == "hashtag")
-            .select("object", pl.col("start").alias("b_start"), pl.col("end").alias("b_end"))
-            .with_row_index("burst"),
-            on="object",
+    spans = kept.select("template_id", "start", "end").join(tags, on="template_id")
+    pairs = (
+        spans.join(spans, on="tag", suffix="_2")
+        .filter(pl.col("template_id") < pl.col("template_id_2"))
+        .with_columns(
+            together=(pl.min_horizontal("end", "end_2") - pl.max_horizontal("start", "start_2")),
+            either=(pl.max_horizontal("end", "end_2") - pl.min_horizontal("start", "start_2")),
         )
-        .filter((pl.col("start") <= pl.col("b_end")) & (pl.col("end") >= pl.col("b_start")))
-        .group_by("burst")
-        .agg(pl.col("template_id").sort())
+        .filter(pl.col("together") >= min_overlap * pl.col("either"))
+        .select("template_id", "template_id_2")
     )
-    return [
-        (position[ids[0]], position[other])
-        for ids in in_burst["template_id"].to_list()
-        for other in ids[1:]
-    ]
+    return [(position[t1], position[t2]) for t1, t2 in pairs.iter_rows()]
 
 
 def template_candidates(
-    groups: pl.DataFrame,
     template_members: pl.DataFrame,
     posts: pl.DataFrame,
-    bursts: pl.DataFrame,
     *,
     min_accounts: int = 3,
-    span: timedelta = timedelta(days=1),
-    share: float = 0.8,
+    scales: Sequence[timedelta] = (timedelta(hours=6), timedelta(days=1), timedelta(days=3)),
+    alpha: float = 1e-3,
     min_overlap: float = 0.5,
     first_id: int = 0,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -313,23 +453,37 @@ def template_candidates(
     accounts posting one script is strong evidence as a group. So every template of at
     least `min_accounts` accounts is also a candidate; templates whose account sets overlap
     by at least `min_overlap` (of the smaller one) are merged, since a script written in
-    several styles splits into several templates, and so are templates whose main hashtag
-    bursts while both are posted. Candidates are scored like any cluster
-    and then compete for accounts (`assign_accounts`).
+    several styles splits into several templates, and so are templates carrying the same
+    main hashtag whose windows overlap by at least `min_overlap` of their union.
+    Candidates are scored like any cluster and then compete for accounts
+    (`assign_accounts`).
 
-    Only scripts pushed in one window count: at least `share` of a template's posts must
-    fall within one `span`. A phrase that people write every day of the data (a greeting,
-    a product description) is language, not a push.
+    Only pushed scripts count: a template's posts must bunch up in time at one of `scales`
+    beyond what chance allows at level `alpha` (see `_pushed`), and a candidate's window
+    is where its templates bunch up, not their whole span.
 
     Returns
     -------
     membership, windows
         ``account, cluster`` and ``cluster, start, end``, cluster ids from `first_id` on.
     """
-    pushed = _concentrated(template_members, posts, span=span, share=share)
-    kept = groups.filter(
-        (pl.col("n_accounts") >= min_accounts) & pl.col("template_id").is_in(pushed.implode())
-    ).select(pl.col("template_id"), "accounts", "start", "end", "n_accounts")
+    pushed = _pushed(template_members, posts, scales=scales, alpha=alpha)
+    # the accounts that posted the script during its push, not whoever wrote a similar
+    # line some other day
+    pushers = (
+        template_members.select("post_id", "template_id")
+        .join(pushed, on="template_id")
+        .join(posts.select("post_id", "account", "ts"), on="post_id")
+        .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
+        .group_by("template_id")
+        .agg(pl.col("account").unique().sort().alias("accounts"))
+        .with_columns(pl.col("accounts").list.len().alias("n_accounts"))
+    )
+    kept = (
+        pushers.filter(pl.col("n_accounts") >= min_accounts)
+        .join(pushed, on="template_id")
+        .sort("template_id")
+    )
     empty = (
         pl.DataFrame(schema={"account": pl.String, "cluster": pl.UInt32}),
         pl.DataFrame(
@@ -356,7 +510,7 @@ def template_candidates(
         for t1, t2, shared in overlaps.iter_rows()
         if shared >= min_overlap * min(sizes[t1], sizes[t2])
     ]
-    links += _same_burst_links(kept, template_members, posts, bursts, position)
+    links += _same_tag_links(kept, template_members, posts, position, min_overlap)
     parts = ig.Graph(n=kept.height, edges=links).connected_components().membership
     kept = kept.with_columns(pl.Series("component", parts, dtype=pl.Int64))
     windows = (
@@ -371,6 +525,61 @@ def template_candidates(
         .join(windows.select("component", "cluster"), on="component")
         .select("account", "cluster")
         .unique()
+        .sort("cluster", "account")
+    )
+    return membership, windows.select("cluster", "start", "end")
+
+
+def object_candidates(
+    posts: pl.DataFrame,
+    *,
+    objects: Sequence[str] = ("hashtag", "url", "hashtag_seq"),
+    min_accounts: int = 3,
+    max_accounts: int = 1000,
+    first_id: int = 0,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Accounts that keep coming back to one object (a hashtag, a link, a hashtag
+    sequence), as candidate clusters with the span of their posts of it.
+
+    A ring posting its links a few accounts at a time, a few times a day for weeks, gives
+    each pair of members only a handful of meetings: too few to link the pair beyond
+    chance, though the group as a whole acts together again and again. So an object that
+    at least `min_accounts` accounts posted more than once, and whose users are mostly
+    such repeaters, is also a candidate (its repeaters, at most `max_accounts`: a tag
+    everybody uses is nobody's campaign), scored like any cluster. Unlike a co-action
+    community, such a candidate was not picked for its co-posting, so its test against
+    the null model is a fair one: fans of one idol or early risers greeting
+    ``#selamatpagi`` come back to an object without posting together.
+
+    Returns
+    -------
+    membership, windows
+        ``account, cluster`` and ``cluster, start, end``, cluster ids from `first_id` on.
+    """
+    users = (
+        object_rows(posts, objects, (), 3)
+        .join(posts.select("account", "ts").with_row_index("pidx"), on="pidx")
+        .group_by("kind", "object", "account")
+        .agg(pl.len().alias("n"), pl.col("ts").min().alias("start"), pl.col("ts").max())
+        .with_columns(
+            (pl.col("n") >= 2).sum().over("kind", "object").alias("repeaters"),
+            pl.len().over("kind", "object").alias("users"),
+        )
+        .filter(
+            (pl.col("n") >= 2)
+            & pl.col("repeaters").is_between(min_accounts, max_accounts)
+            & (2 * pl.col("repeaters") >= pl.col("users"))
+        )
+    )
+    windows = (
+        users.group_by("kind", "object")
+        .agg(pl.col("start").min(), pl.col("ts").max().alias("end"))
+        .sort("kind", "object")
+        .with_columns((pl.int_range(pl.len()) + first_id).cast(pl.UInt32).alias("cluster"))
+    )
+    membership = (
+        users.join(windows.select("kind", "object", "cluster"), on=["kind", "object"])
+        .select("account", "cluster")
         .sort("cluster", "account")
     )
     return membership, windows.select("cluster", "start", "end")

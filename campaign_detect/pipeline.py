@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 import polars as pl
@@ -21,6 +22,8 @@ from campaign_detect.graph import (
     assign_accounts,
     cluster_accounts,
     edge_chance,
+    merge_windows,
+    object_candidates,
     shared_templates,
     template_candidates,
 )
@@ -34,7 +37,7 @@ from campaign_detect.signals.templates import TemplateResult, template_groups
 
 __all__ = ["ScanResult", "scan"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -142,29 +145,55 @@ def scan(
         extra_objects=config.extra_objects,
         max_accounts_per_window=config.max_accounts_per_window,
     )
+    wide = parse_duration(config.wide_window, name="wide_window") if config.wide_window else None
+    wide_coaction = (
+        coaction_edges(
+            posts,
+            window=wide,
+            objects=config.objects,
+            extra_objects=config.extra_objects,
+            max_accounts_per_window=config.max_accounts_per_window,
+        )
+        if wide is not None and wide > coaction.window
+        else None
+    )
     report(progress, "bursts", 1, stages)
     bursts = detect_bursts(posts, scales=config.burst_scales)
     report(progress, "templates", 2, stages)
     templates = template_groups(posts, threshold=config.template_threshold, seed=config.seed)
     report(progress, "clusters", 3, stages)
-    edges = edge_chance(
-        shared_templates(coaction.edges, templates.members, posts),
-        posts,
-        window=coaction.window,
+    chance = partial(
+        edge_chance,
+        posts=posts,
         objects=config.objects,
         extra_objects=config.extra_objects,
+        min_events=config.min_repeats,
+    )
+    with_templates = partial(shared_templates, template_members=templates.members, posts=posts)
+    edges = merge_windows(
+        [
+            (found.window, chance(with_templates(found.edges), window=found.window))
+            for found in (coaction, wide_coaction)
+            if found is not None
+        ],
+        min_repeats=config.min_repeats,
+        max_chance=config.max_chance,
     )
     graph = account_graph(edges, min_repeats=config.min_repeats, max_chance=config.max_chance)
     communities = cluster_accounts(
         graph, resolution=config.resolution, min_accounts=config.min_accounts, seed=config.seed
     )
     scripts, script_windows = template_candidates(
-        templates.groups,
         templates.members,
         posts,
-        bursts,
         min_accounts=config.min_accounts,
         first_id=communities["cluster"].n_unique(),  # community ids are 0..n-1
+    )
+    users, user_windows = object_candidates(
+        posts,
+        min_accounts=config.min_accounts,
+        max_accounts=config.max_accounts_per_window,
+        first_id=communities["cluster"].n_unique() + script_windows.height,
     )
     report(progress, "scores", 4, stages)
     score = partial(
@@ -179,19 +208,21 @@ def scan(
         seed=config.seed,
         sync_scales=[parse_duration(s, name="sync_scales") for s in config.sync_scales],
     )
-    candidates = pl.concat([communities, scripts])
-    ranked, _ = score(membership=candidates, windows=script_windows)
+    candidates = pl.concat([communities, scripts, users])
+    given_windows = pl.concat([script_windows, user_windows])
+    ranked, _ = score(membership=candidates, windows=given_windows)
     assigned = assign_accounts(ranked, candidates, min_accounts=config.min_accounts)
     windows = (
         assigned.select("cluster", "candidate")
         .unique()
-        .join(script_windows.rename({"cluster": "candidate"}), on="candidate")
+        .join(given_windows.rename({"cluster": "candidate"}), on="candidate")
     )
     membership = assigned.select("account", "cluster")
     clusters, members = score(membership=membership, windows=windows.drop("candidate"))
     clusters = _select(clusters, posts, membership, config)
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")
-    events = _events(posts, members, coaction, config)
+    widest = wide_coaction.window if wide_coaction is not None else coaction.window
+    events = _events(posts, members, widest, config)
     report(progress, "scores", stages, stages)
     return ScanResult(
         clusters=clusters,
@@ -209,10 +240,21 @@ def scan(
 def _select(
     clusters: pl.DataFrame, posts: pl.DataFrame, membership: pl.DataFrame, config: ScanConfig
 ) -> pl.DataFrame:
-    """Apply the reporting filters; ranks are kept as scored, so they stay comparable."""
+    """Keep the clusters with evidence of coordination (significant co-posting, repeated
+    action, more accounts than messages), rank them 1.., then apply the user's filters,
+    which keep those ranks so that they stay comparable between filtered views."""
     if clusters.is_empty():
         return clusters
-    selected = clusters.filter(pl.col("score") >= config.min_score)
+    selected = (
+        clusters.filter(
+            (pl.col("p_adjusted").fill_nan(0.0) <= config.max_p_value)
+            & (pl.col("repeated_coaction") >= config.min_repetition)
+            & (pl.col("amplification") >= config.min_amplification)
+        )
+        .sort("rank")
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
+        .filter(pl.col("score") >= config.min_score)
+    )
     if config.since is not None:
         selected = selected.filter(pl.col("end") >= config.since)
     if config.until is not None:
@@ -233,9 +275,10 @@ def _select(
 
 
 def _events(
-    posts: pl.DataFrame, members: pl.DataFrame, coaction: CoactionResult, config: ScanConfig
+    posts: pl.DataFrame, members: pl.DataFrame, window: timedelta, config: ScanConfig
 ) -> pl.DataFrame:
-    """The co-action events between members of the same reported cluster."""
+    """The co-action events between members of the same reported cluster, at the widest
+    window that linked accounts (those within Δt are among them)."""
     if members.is_empty():
         return pl.DataFrame(
             schema={"cluster": pl.UInt32, "a": pl.String, "b": pl.String, "kind": pl.String}
@@ -243,7 +286,7 @@ def _events(
     events = coaction_events(
         posts,
         accounts=members["account"].to_list(),
-        window=coaction.window,
+        window=window,
         objects=config.objects,
         extra_objects=config.extra_objects,
     )

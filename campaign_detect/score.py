@@ -21,6 +21,7 @@ from campaign_detect.signals.coaction import object_rows
 
 __all__ = ["ScoreWeights", "copost_pairs", "score_clusters"]
 
+_DAY = 86_400
 _SUBSCORES = ("synchrony", "template_share", "focus", "burst_alignment")
 
 
@@ -115,11 +116,18 @@ def _null_pairs(
     shift_s: int,
     seed: int,
     n_clusters: int,
+    period: tuple[int, int],
 ) -> np.ndarray:
     """Co-posting pair counts (rounds x windows x clusters) in the null model: each
     account's posts all shifted by one random offset in ``[-shift_s, shift_s]``, which keeps
-    each account's own rhythm but breaks any timing shared with others."""
+    each account's own rhythm but breaks any timing shared with others. When `shift_s` is
+    a day or more the offsets are whole days (never zero), so the null keeps the hour of
+    day too: people who are all awake at 8 pm are not coordinated. Shifted times wrap
+    around the data's `period` (origin, length in seconds), so that no post is pushed out
+    of the data, where it could not coincide with anything."""
     rng = np.random.default_rng(seed)
+    origin, length = period
+    days = shift_s // _DAY
     accounts = rows["account"].rank("dense").cast(pl.Int64).to_numpy() - 1
     n_accounts = int(accounts.max()) + 1 if len(accounts) else 0
     clusters = rows["cluster"].to_numpy().astype(np.int64)
@@ -128,10 +136,44 @@ def _null_pairs(
     t = rows["t"].to_numpy()
     out = np.zeros((rounds, len(windows), n_clusters))
     for r in range(rounds):
-        shifts = rng.integers(-shift_s, shift_s + 1, size=n_accounts)
-        _, later = copost_pairs(group, group_acct, t + shifts[accounts], windows)
+        if days:
+            size = rng.integers(1, days + 1, size=n_accounts)
+            shifts = size * rng.choice([-_DAY, _DAY], size=n_accounts)
+        else:
+            shifts = rng.integers(-shift_s, shift_s + 1, size=n_accounts)
+        shifted = origin + (t - origin + shifts[accounts]) % length
+        _, later = copost_pairs(group, group_acct, shifted, windows)
         out[r] = _per_cluster(clusters, later, n_clusters)
     return out
+
+
+def _pushed_objects(synced: pl.DataFrame) -> pl.DataFrame:
+    """How many different things a cluster's synchronised posts push: the effective
+    number of objects (the inverse Simpson index of their shares, Hill's number of order
+    2), so that one hashtag carried by every post counts 1, a hundred links shared once
+    each count 100, and a few variants of a copypasta barely count. Objects that always
+    travel together (a copypasta and the two hashtags it ends with) are one message."""
+    return (
+        synced.group_by("cluster", "group")
+        .agg(pl.col("post_id").sort().hash().alias("together"), pl.len().alias("n"))
+        .group_by("cluster", "together")
+        .agg(pl.col("n").first().cast(pl.Int64))
+        .group_by("cluster")
+        # 1 / Σ share² = (Σ n)² / Σ n², in integers so the order of the sums cannot change it
+        .agg((pl.col("n").sum().pow(2) / pl.col("n").pow(2).sum()).alias("pushed_objects"))
+    )
+
+
+def _period(posts: pl.DataFrame, *, whole_days: bool) -> tuple[int, int]:
+    """The data's first second and its length (in whole days when the null shifts by
+    days, so that a wrapped post keeps its hour of day)."""
+    first, last = posts.select(
+        pl.col("ts").min().dt.epoch("s").alias("first"), pl.col("ts").max().dt.epoch("s")
+    ).row(0)
+    length = int(last - first) + 1
+    if whole_days:
+        length = -(-length // _DAY) * _DAY
+    return int(first), length
 
 
 def _coposting(
@@ -142,6 +184,7 @@ def _coposting(
     shift_s: int,
     seed: int,
     n_clusters: int,
+    period: tuple[int, int],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Observed and chance co-posting of each cluster at each window; each cluster is
     judged at the window where it stands out most from chance (its `sync_window`), and the
@@ -160,7 +203,13 @@ def _coposting(
         best = np.zeros(n_clusters, dtype=np.int64)
     else:
         null = _null_pairs(
-            rows, windows=windows, rounds=rounds, shift_s=shift_s, seed=seed, n_clusters=n_clusters
+            rows,
+            windows=windows,
+            rounds=rounds,
+            shift_s=shift_s,
+            seed=seed,
+            n_clusters=n_clusters,
+            period=period,
         )
         expected = null.mean(axis=0)
         spread = np.maximum(null.std(axis=0, ddof=1) if rounds > 1 else 0, np.sqrt(expected))
@@ -182,14 +231,15 @@ def _coposting(
             "p_adjusted": np.minimum(1.0, p * n_tested),
         }
     )
-    synced = partners[best[clusters], np.arange(len(clusters))] > 0
+    synced = rows.select("cluster", "post_id", "group").with_columns(
+        pl.Series("synced", partners[best[clusters], np.arange(len(clusters))] > 0)
+    )
     synchrony = (
-        rows.select("cluster", "post_id")
-        .with_columns(pl.Series("synced", synced))
-        .group_by("cluster", "post_id")
+        synced.group_by("cluster", "post_id")
         .agg(pl.col("synced").any())
         .group_by("cluster")
         .agg(pl.col("synced").mean().alias("synchrony"))
+        .join(_pushed_objects(synced.filter("synced")), on="cluster", how="left")
     )
     return significance, synchrony
 
@@ -255,6 +305,11 @@ def score_clusters(
         pl.col("last").max().alias("edge_end"),
         pl.len().alias("n_edges"),
         pl.col("n_events").mean().alias("mean_events"),
+        (
+            pl.col("held_at").sum() / pl.col("windows").sum()
+            if "held_at" in edges.columns
+            else pl.lit(None, dtype=pl.Float64)
+        ).alias("robustness"),
     )
     given = (
         windows.select(
@@ -280,6 +335,7 @@ def score_clusters(
             pl.coalesce("given_end", "edge_end").alias("end"),
             pl.col("n_edges").fill_null(0),
             pl.col("mean_events").fill_null(1.0),
+            "robustness",
         )
         .drop_nulls(["start", "end"])
     )
@@ -301,6 +357,7 @@ def score_clusters(
         shift_s=shift_s,
         seed=seed,
         n_clusters=n_clusters,
+        period=_period(posts, whole_days=shift_s >= _DAY),
     )
     templates = _template_scores(cluster_posts, template_members)
     focus = _focus(cluster_posts)
@@ -334,6 +391,9 @@ def score_clusters(
             .clip(0.0, 1.0)
             .alias("size_factor"),
             (1 - pl.col("p_adjusted")).fill_nan(1.0).alias("confidence"),
+            (pl.col("n_accounts") / pl.col("pushed_objects").fill_null(1.0).clip(1.0)).alias(
+                "amplification"
+            ),
         )
         .with_columns(
             (

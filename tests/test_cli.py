@@ -126,6 +126,21 @@ def test_scan_filters_top_and_min_score(sample_json):
     assert len(high["clusters"]) < len(sample_json["clusters"])
 
 
+def test_scan_reports_only_significant_repeated_coaction(sample_json):
+    truth = list(csv.DictReader((FIXTURES / "kami_umkm_truth.csv").open(encoding="utf-8")))
+    news = {r["account"] for r in truth if r["group"].startswith("news_burst")}
+    shown = sample_json["clusters"]
+    assert all(c["significance"]["p_adjusted"] <= 0.05 for c in shown)
+    assert all(c["subscores"]["repeated_coaction"] >= 0.5 for c in shown)
+    # the sample's news burst is synchronous but each account reacts once: not reported
+    assert not any(len(news & set(c["accounts"])) > len(c["accounts"]) / 2 for c in shown)
+    everything = json.loads(
+        run("scan", SAMPLE, "--format", "json", "--max-p", "1", "--min-repetition", "0").stdout
+    )["clusters"]
+    assert any(len(news & set(c["accounts"])) > len(c["accounts"]) / 2 for c in everything)
+    assert [c["rank"] for c in everything] == list(range(1, len(everything) + 1))
+
+
 def test_scan_hashtag_filter_keeps_only_clusters_using_it(sample_json):
     doc = json.loads(
         run("scan", SAMPLE, "--format", "json", "--hashtag", "#KamiUMKMdiTikTok").stdout
@@ -356,3 +371,12 @@ def test_unknown_config_setting_is_bad_input(tmp_path):
     result = run("scan", SAMPLE, "--config", str(config))
     assert result.exit_code == 2
     assert "unknown setting(s) ['windw']" in result.stderr
+
+
+def test_out_of_range_significance_level_is_bad_input(tmp_path):
+    config = tmp_path / "scan.toml"
+    config.write_text("max_p_value = 5\n", "utf-8")
+    result = run("scan", SAMPLE, "--config", str(config))
+    assert result.exit_code == 2
+    assert "max_p_value must be in [0, 1], got 5" in result.stderr
+    assert run("scan", SAMPLE, "--min-repetition", "1.5").exit_code == 2

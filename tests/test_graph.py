@@ -97,23 +97,43 @@ def test_edge_chance_separates_a_ring_from_prolific_fans():
         rows.append(
             {"account": "f2", "ts": T0 + timedelta(hours=h, minutes=(h * 37) % 60), "text": "#fyp"}
         )
-    # r1, r2 post a rare tag together three times in two weeks
-    for day in (2, 6, 11):
+    # r1, r2 post a rare tag together three times in two weeks, at different hours
+    for day, hour in ((2, 3), (6, 14), (11, 20)):
         for i, account in enumerate(("r1", "r2")):
             rows.append(
-                {"account": account, "ts": T0 + timedelta(days=day, minutes=i), "text": "#xyz"}
+                {
+                    "account": account,
+                    "ts": T0 + timedelta(days=day, hours=hour, minutes=i),
+                    "text": "#xyz",
+                }
+            )
+    # e1, e2 greet #pagi every morning between six and seven: within 5 minutes on 4 days
+    for day in range(14):
+        minute = (4 * day) % 30
+        gap = 2 if day in (1, 5, 9, 12) else 30
+        for account, offset in (("e1", 0), ("e2", gap)):
+            rows.append(
+                {
+                    "account": account,
+                    "ts": T0 + timedelta(days=day, hours=6, minutes=minute + offset),
+                    "text": "#pagi",
+                }
             )
     posts = make_posts(rows)
-    edges = _edges([("f1", "f2", 1.0, 60), ("r1", "r2", 1.0, 3)])
+    edges = _edges([("f1", "f2", 1.0, 60), ("r1", "r2", 1.0, 3), ("e1", "e2", 1.0, 4)])
     out = edge_chance(edges, posts, window=timedelta(minutes=5), objects=("hashtag", "text"))
     p = dict(zip(out["a"], out["p_chance"], strict=True))
     # 336 x 336 post pairs x 10-minute reach / 14 days = 56 expected: 60 is unremarkable;
-    # the ring's 3 events against 3 x 3 x 10 min / 14 days = 0.0045 expected are not
+    # the ring's 3 events, each at an hour of day the other two are not, are not
     expected = dict(zip(out["a"], out["expected_events"], strict=True))
     assert expected["f1"] == pytest.approx(56.0, rel=0.01)
     assert p["f1"] > 0.1
-    assert p["r1"] < 1e-6
-    graph = account_graph(out.filter(pl.col("a") == "r1"), max_chance=1e-4)
+    assert p["r1"] < 1e-5
+    # 14 x 14 greetings in the same hour of day, one day in 14 the same: 2.2 expected, so
+    # 4 meetings are a habit, not a ring (spread over the whole day they would look rare)
+    assert expected["e1"] == pytest.approx(2.2, rel=0.05)
+    assert p["e1"] > 0.1
+    graph = account_graph(out.filter(pl.col("a") != "f1"), max_chance=1e-4)
     assert sorted(graph.vs["name"]) == ["r1", "r2"]
 
 
@@ -123,43 +143,40 @@ def test_template_candidates_keep_pushed_scripts_and_merge_styles():
     from campaign_detect.graph import template_candidates
 
     day = T0 + timedelta(days=3)
-    groups = pl.DataFrame(
-        {
-            "template_id": [0, 1, 2],
-            "accounts": [["a", "b", "c", "d"], ["b", "c", "d", "e"], ["x", "y", "z"]],
-            "start": [day, day, T0],
-            "end": [day + timedelta(hours=20), day + timedelta(hours=20), T0 + timedelta(days=13)],
-            "n_accounts": [4, 4, 3],
-        }
-    )
-    # templates 0 and 1 (two styles of one script, same accounts) are posted within a day;
-    # template 2 is a phrase used once a day for two weeks
+    # templates 0 and 1 (two styles of one script, mostly the same accounts) are posted
+    # within a day; template 2 is a phrase written every other day for two weeks; `late`
+    # wrote a line of template 0 a week after the push
+    authors = ["a", "b", "c", "d", "b", "c", "d", "e", "late"] + ["x", "y", "z"] * 2
     members = pl.DataFrame(
         {
-            "post_id": [f"p{i}" for i in range(8)] + [f"q{i}" for i in range(6)],
-            "template_id": [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+            "post_id": [f"t{i}" for i in range(len(authors))],
+            "template_id": [0, 0, 0, 0, 1, 1, 1, 1, 0, 2, 2, 2, 2, 2, 2],
         }
     )
-    times = [day + timedelta(hours=2 * i) for i in range(8)] + [
-        T0 + timedelta(days=2 * i) for i in range(6)
-    ]
-    posts = pl.DataFrame({"post_id": members["post_id"], "ts": times}).with_columns(
-        pl.col("ts").dt.replace_time_zone("UTC")
+    times = (
+        [day + timedelta(hours=2 * i) for i in range(8)]
+        + [day + timedelta(days=7)]
+        + [T0 + timedelta(days=2 * i) for i in range(6)]
     )
-    posts = posts.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("hashtags"))
-    no_bursts = pl.DataFrame(
-        schema={
-            "object": pl.String,
-            "kind": pl.String,
-            "start": pl.Datetime("us", "UTC"),
-            "end": pl.Datetime("us", "UTC"),
+    # everyone else posts once an hour, so the push stands out against the data's rhythm
+    background = [T0 + timedelta(hours=h) for h in range(14 * 24)]
+    posts = pl.DataFrame(
+        {
+            "post_id": [*members["post_id"], *(f"o{i}" for i in range(len(background)))],
+            "account": [*authors, *(f"o{i % 50}" for i in range(len(background)))],
+            "ts": [*times, *background],
         }
+    ).with_columns(
+        pl.col("ts").dt.replace_time_zone("UTC"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("hashtags"),
     )
-    membership, windows = template_candidates(groups, members, posts, no_bursts, first_id=5)
+    membership, windows = template_candidates(members, posts, first_id=5)
     assert membership.group_by("cluster").agg(pl.col("account").sort())["account"].to_list() == [
         ["a", "b", "c", "d", "e"]
     ]
     assert windows["cluster"].to_list() == [5]
+    assert windows["start"].to_list() == [day]
+    assert windows["end"].to_list() == [day + timedelta(hours=14)]
 
 
 def test_assign_accounts_gives_each_account_to_the_best_candidate():
@@ -182,3 +199,110 @@ def test_assign_accounts_gives_each_account_to_the_best_candidate():
         (["f", "g", "h"], 2),
     ]
     assert out["account"].is_unique().all()
+
+
+def test_edge_chance_counts_a_fixed_hashtag_set_once():
+    from datetime import timedelta
+
+    from conftest import make_posts
+
+    from campaign_detect.graph import edge_chance
+
+    def expected(text: str) -> float:
+        # two accounts each post the same text ten times, minutes apart, at varied hours
+        rows = [
+            {"account": account, "ts": T0 + timedelta(hours=30 * i, minutes=k), "text": text}
+            for i in range(10)
+            for k, account in enumerate(("s1", "s2"))
+        ]
+        out = edge_chance(
+            _edges([("s1", "s2", 1.0, 2)]),
+            make_posts(rows),
+            window=timedelta(minutes=5),
+            objects=("hashtag",),
+        )
+        return out["expected_events"].item()
+
+    # five tags always posted together are one chance of coinciding per pair of posts,
+    # not five; a second tag the accounts post on their own counts in full
+    assert expected("hi #a1 #b2 #c3 #d4 #e5") == pytest.approx(expected("hi #a1"))
+    assert expected("hi #a1") > 0
+
+
+def test_a_phrase_written_every_morning_is_not_a_pushed_script():
+    from datetime import timedelta
+
+    from campaign_detect.graph import template_candidates
+
+    # a greeting posted by forty accounts every morning for two weeks, at an hour when
+    # nobody else posts: far denser then than the data's rhythm, but never mostly inside
+    # one window
+    greeting = [
+        (f"g{d}_{i}", f"g{i}", T0 + timedelta(days=d, hours=6, minutes=i))
+        for d in range(14)
+        for i in range(40)
+    ]
+    background = [
+        (f"o{h}_{j}", f"o{j}", T0 + timedelta(hours=h, minutes=5 * j))
+        for h in range(14 * 24)
+        if 9 <= h % 24 <= 22
+        for j in range(10)
+    ]
+    posts = pl.DataFrame(
+        [*greeting, *background], schema=["post_id", "account", "ts"], orient="row"
+    ).with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("hashtags"))
+    members = pl.DataFrame({"post_id": [g[0] for g in greeting], "template_id": 0})
+    membership, windows = template_candidates(members, posts)
+    assert membership.is_empty()
+    assert windows.is_empty()
+
+
+def test_object_candidates_gather_accounts_that_keep_coming_back_to_an_object():
+    from datetime import timedelta
+
+    from conftest import make_posts
+
+    from campaign_detect.graph import object_candidates
+
+    rows = []
+    # a ring of four posts its site's link twice each; #fyp is used by many, mostly once
+    for i in range(4):
+        for day in (1, 3):
+            rows.append(
+                {
+                    "account": f"r{i}",
+                    "ts": T0 + timedelta(days=day, hours=i),
+                    "text": "baca https://kabarku.example/1",
+                }
+            )
+    for i in range(20):
+        rows.append({"account": f"u{i}", "ts": T0 + timedelta(hours=i), "text": "lucu #fyp"})
+    for i in range(3):  # three of them come back to #fyp
+        rows.append({"account": f"u{i}", "ts": T0 + timedelta(days=2), "text": "lagi #fyp"})
+    membership, windows = object_candidates(make_posts(rows), min_accounts=3)
+    groups = membership.group_by("cluster").agg(pl.col("account").sort())["account"].to_list()
+    assert groups == [["r0", "r1", "r2", "r3"]]
+    assert windows["start"].to_list() == [T0 + timedelta(days=1)]
+    assert windows["end"].to_list() == [T0 + timedelta(days=3, hours=3)]
+
+
+def test_merge_windows_keeps_the_likeliest_window_and_counts_where_a_pair_holds():
+    from datetime import timedelta
+
+    from campaign_detect.graph import merge_windows
+
+    narrow = _edges([("a", "b", 1.0, 2), ("c", "d", 1.0, 1)]).with_columns(
+        pl.Series("p_chance", [1e-6, 0.5])
+    )
+    wide = _edges([("a", "b", 2.0, 4), ("c", "d", 3.0, 5)]).with_columns(
+        pl.Series("p_chance", [1e-3, 1e-7])
+    )
+    out = merge_windows(
+        [(timedelta(minutes=5), narrow), (timedelta(hours=1), wide)],
+        min_repeats=2,
+        max_chance=1e-4,
+    )
+    rows = {r["a"]: r for r in out.iter_rows(named=True)}
+    # a-b is least likely by chance at 5 minutes and holds only there; c-d only at an hour
+    assert (rows["a"]["window_s"], rows["a"]["held_at"], rows["a"]["windows"]) == (300, 1, 2)
+    assert (rows["c"]["window_s"], rows["c"]["n_events"], rows["c"]["held_at"]) == (3600, 5, 1)

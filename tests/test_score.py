@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
+import pytest
 from conftest import make_posts
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,17 @@ from hypothesis import strategies as st
 from campaign_detect.score import copost_pairs, score_clusters
 
 T0 = datetime(2023, 9, 26, tzinfo=UTC)
+NO_TEMPLATES = pl.DataFrame(
+    schema={"post_id": pl.String, "template_id": pl.Int64, "similarity": pl.Float64}
+)
+NO_BURSTS = pl.DataFrame(
+    schema={
+        "object": pl.String,
+        "kind": pl.String,
+        "start": pl.Datetime("us", "UTC"),
+        "end": pl.Datetime("us", "UTC"),
+    }
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -92,17 +104,8 @@ def test_synchronised_ring_outscores_a_random_crowd():
         membership,
         edges,
         window=timedelta(minutes=2),
-        template_members=pl.DataFrame(
-            schema={"post_id": pl.String, "template_id": pl.Int64, "similarity": pl.Float64}
-        ),
-        bursts=pl.DataFrame(
-            schema={
-                "object": pl.String,
-                "kind": pl.String,
-                "start": pl.Datetime("us", "UTC"),
-                "end": pl.Datetime("us", "UTC"),
-            }
-        ),
+        template_members=NO_TEMPLATES,
+        bursts=NO_BURSTS,
         null_rounds=30,
         seed=1,
     )
@@ -125,19 +128,111 @@ def test_scores_are_identical_for_the_same_seed():
     posts, membership, edges = _ring_and_crowd()
     kwargs = {
         "window": timedelta(minutes=2),
-        "template_members": pl.DataFrame(
-            schema={"post_id": pl.String, "template_id": pl.Int64, "similarity": pl.Float64}
-        ),
-        "bursts": pl.DataFrame(
-            schema={
-                "object": pl.String,
-                "kind": pl.String,
-                "start": pl.Datetime("us", "UTC"),
-                "end": pl.Datetime("us", "UTC"),
-            }
-        ),
+        "template_members": NO_TEMPLATES,
+        "bursts": NO_BURSTS,
         "seed": 5,
     }
     first, _ = score_clusters(posts, membership, edges, **kwargs)
     second, _ = score_clusters(posts, membership, edges, **kwargs)
     assert first.equals(second)
+
+
+def test_the_null_keeps_the_hour_of_day_when_it_shifts_by_days():
+    # six early risers post #pagi between 6:00 and 6:40 on their own random days: they
+    # often post within an hour of each other, only because they all get up at six
+    rng = np.random.default_rng(3)
+    rows = [
+        {
+            "account": f"m{i}",
+            "ts": T0 + timedelta(days=int(day), hours=6, minutes=int(rng.integers(0, 40))),
+            "text": "selamat pagi #pagi",
+        }
+        for i in range(6)
+        for day in rng.choice(14, 9, replace=False)
+    ]
+    posts = make_posts(rows)
+    membership = pl.DataFrame(
+        {"account": [f"m{i}" for i in range(6)], "cluster": [0] * 6},
+        schema={"account": pl.String, "cluster": pl.UInt32},
+    )
+    edges = pl.DataFrame(
+        {
+            "a": ["m0"],
+            "b": ["m1"],
+            "weight": [1.0],
+            "n_events": [3],
+            "first": [T0],
+            "last": [T0 + timedelta(days=14)],
+            "a_first": [0.5],
+        }
+    )
+    kwargs = {
+        "window": timedelta(minutes=10),
+        "sync_scales": [timedelta(hours=1)],
+        "template_members": NO_TEMPLATES,
+        "bursts": NO_BURSTS,
+        "null_rounds": 30,
+    }
+    by_days, _ = score_clusters(posts, membership, edges, null_shift=timedelta(days=3), **kwargs)
+    by_hours, _ = score_clusters(posts, membership, edges, null_shift=timedelta(hours=12), **kwargs)
+    # shifting by hours moves them off six o'clock and makes the habit look coordinated
+    assert by_hours["p_adjusted"].item() < 0.01
+    assert by_days["p_adjusted"].item() > 0.05
+
+
+def test_amplification_tells_a_campaign_from_a_set_of_feeds():
+    # four feeds post each of 40 different links within a minute of each other; six
+    # accounts push one hashtag together six times
+    rows = [
+        {
+            "account": f"f{i}",
+            "ts": T0 + timedelta(hours=3 * item, seconds=10 * i),
+            "text": f"headline {item} https://news{item % 7}.example/{item}",
+        }
+        for item in range(40)
+        for i in range(4)
+    ]
+    rows += [
+        {
+            "account": f"r{i}",
+            "ts": T0 + timedelta(days=day, minutes=i),
+            "text": f"post {day} {i} #tolakmafia",
+        }
+        for day in range(6)
+        for i in range(6)
+    ]
+    posts = make_posts(rows)
+    membership = pl.DataFrame(
+        {
+            "account": [f"f{i}" for i in range(4)] + [f"r{i}" for i in range(6)],
+            "cluster": [0] * 4 + [1] * 6,
+        },
+        schema={"account": pl.String, "cluster": pl.UInt32},
+    )
+    edges = pl.DataFrame(
+        {
+            "a": ["f0", "r0"],
+            "b": ["f1", "r1"],
+            "weight": [1.0, 1.0],
+            "n_events": [40, 6],
+            "first": [T0, T0],
+            "last": [T0 + timedelta(days=6)] * 2,
+            "a_first": [0.5, 0.5],
+        }
+    )
+    clusters, _ = score_clusters(
+        posts,
+        membership,
+        edges,
+        window=timedelta(minutes=10),
+        template_members=NO_TEMPLATES,
+        bursts=NO_BURSTS,
+        null_rounds=5,
+    )
+    by_cluster = {r["cluster"]: r for r in clusters.iter_rows(named=True)}
+    feeds, ring = by_cluster[0], by_cluster[1]
+    # each link is one message (the link and its headline travel together): 40 of them
+    assert feeds["pushed_objects"] == pytest.approx(40, rel=0.05)
+    assert feeds["amplification"] < 0.5
+    assert ring["pushed_objects"] == pytest.approx(1.0)
+    assert ring["amplification"] == pytest.approx(6.0)

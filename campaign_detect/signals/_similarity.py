@@ -33,7 +33,7 @@ _BANDS = 16  # LSH bands of two minhashes each: P(candidate) = 1 - (1 - J^2)^16
 _PIVOTS = 2  # most-posted texts of a huge bucket, compared with all its texts
 _WINDOW = 2  # neighbours (in minhash order) each text of a huge bucket is compared with
 _MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
-_AGREE_CHUNK = 1_000_000
+_AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 _VERIFY_CHUNK = 250_000
 _EPS = 1e-9
@@ -67,18 +67,16 @@ def word_matrix(keys: pl.Series) -> Words:
         pl.DataFrame({"tid": np.arange(n, dtype=np.int64), "key": keys})
         .select("tid", word=pl.col("key").str.split(" "))
         .explode("word")
-        .unique()
-        .with_columns(wid=pl.col("word").rank("dense").cast(pl.Int64) - 1)
     )
-    vocabulary = entries.select("wid", "word").unique("wid").sort("wid")["word"]
+    # numbering the few distinct words and joining is cheaper than ranking every occurrence
+    vocabulary = entries["word"].unique().sort()
+    ids = pl.DataFrame({"word": vocabulary, "wid": np.arange(vocabulary.len(), dtype=np.int32)})
+    cells = entries.join(ids, on="word").select("tid", "wid").unique().sort("tid", "wid")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cells["tid"].to_numpy(), minlength=n), out=indptr[1:])
     matrix = sp.csr_matrix(
-        (
-            np.ones(entries.height),
-            (entries["tid"].to_numpy(), entries["wid"].to_numpy()),
-        ),
-        shape=(n, vocabulary.len()),
+        (np.ones(cells.height), cells["wid"].to_numpy(), indptr), shape=(n, vocabulary.len())
     )
-    matrix.sort_indices()
     return Words(matrix=matrix, vocabulary=vocabulary)
 
 
@@ -181,6 +179,7 @@ def candidate_pairs(
         agrees.append(agree[keep])
         pivotal.append(pivot[keep])
     left, right, agree = np.concatenate(lefts), np.concatenate(rights), np.concatenate(agrees)
+    del lefts, rights, agrees  # the parts are copied: free them before the partner cap
     # pairs with a bucket's pivot always stay: they tie a huge script to its likely centre
     top = _top_partners(left, right, agree, posts, tie, rows.size) | np.concatenate(pivotal)
     n_skipped += int(left.size - top.sum())
@@ -213,22 +212,34 @@ def _top_partners(
         rank = np.empty(order.size, dtype=np.int64)
         rank[order] = _ranks(np.bincount(node, minlength=n)[np.unique(node)])
         return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
+    # each pair twice, as (text, preference for its partner), packed in one int64 per entry
+    shift = bits + 6
+    keys = np.empty(2 * left.size, dtype=np.int64)
     preference = (63 - agree.astype(np.int64)) << bits
-    rest_left = preference | partner_rank[right]  # right as left's partner
-    rest_right = preference | partner_rank[left]
-    limit = _kth_smallest(np.concatenate([left, right]), np.concatenate([rest_left, rest_right]), n)
-    return (rest_left <= limit[left]) | (rest_right <= limit[right])
+    for half, (node, partner) in enumerate([(left, right), (right, left)]):
+        key = keys[half * left.size : (half + 1) * left.size]
+        key[:] = node
+        key <<= shift
+        key |= preference
+        key |= partner_rank[partner]
+    keys.sort()  # in place: a sort of values, no argsort and no copy
+    sizes = np.bincount(left, minlength=n) + np.bincount(right, minlength=n)
+    limit = _kth_smallest(keys, sizes) & ((1 << shift) - 1)  # the preference part
+    del keys
+    as_left = (preference | partner_rank[right]) <= limit[left]
+    return as_left | ((preference | partner_rank[left]) <= limit[right])
 
 
-def _kth_smallest(node: np.ndarray, rest: np.ndarray, n: int) -> np.ndarray:
-    """Per node, its `_TOP_PARTNERS`-th smallest `rest` (all pass when it has fewer)."""
-    bits = max(int(n).bit_length(), 1)
-    keys = np.sort(node.astype(np.int64) << (bits + 6) | rest)  # a sort of values, no argsort
-    sizes = np.bincount(node, minlength=n)
+def _kth_smallest(keys: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per node, its `_TOP_PARTNERS`-th smallest sorted key (all pass when it has fewer).
+
+    `keys` are sorted and grouped by node (the node in the high bits); `sizes` counts each
+    node's keys. A node with fewer than `_TOP_PARTNERS` keys gets the largest int64.
+    """
     at = np.cumsum(sizes) - sizes + _TOP_PARTNERS - 1
-    limit = np.full(n, np.iinfo(np.int64).max)
+    limit = np.full(sizes.size, np.iinfo(np.int64).max)
     crowded = sizes >= _TOP_PARTNERS
-    limit[crowded] = keys[at[crowded]] & ((1 << (bits + 6)) - 1)
+    limit[crowded] = keys[at[crowded]]
     return limit
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.schema import empty_posts
+from campaign_detect.signals._similarity import _TOP_PARTNERS, _top_partners, word_matrix
 from campaign_detect.signals.templates import TemplateResult, template_groups
 
 T0 = datetime(2023, 9, 20, 8, tzinfo=UTC)
@@ -340,3 +341,38 @@ def test_reposts_do_not_make_a_template():
         for i in range(40)
     ]
     assert template_groups(make_posts(rows)).groups.is_empty()
+
+
+def test_word_matrix_numbers_words_in_order_and_counts_each_once():
+    words = word_matrix(pl.Series(["b a b", "c", "a c a"]))
+    assert words.vocabulary.to_list() == ["a", "b", "c"]
+    assert words.matrix.toarray().tolist() == [[1, 1, 0], [0, 0, 1], [1, 0, 1]]
+    assert words.matrix.has_sorted_indices
+
+
+def test_top_partners_matches_a_ranking_by_hand():
+    # each text's partners ranked by agreement (most first), then by partner rank; a pair
+    # stays when it is within the _TOP_PARTNERS best of either of its texts
+    rng = np.random.default_rng(5)
+    n = 30
+    codes = np.unique(rng.integers(0, n * n, 500))  # distinct pairs, as candidate_pairs has
+    left, right = (codes // n).astype(np.int32), (codes % n).astype(np.int32)
+    left, right = left[left != right], right[left != right]
+    m = left.size
+    agree = rng.integers(5, 33, m).astype(np.int8)
+    posts = rng.integers(1, 4, n)
+    tie = rng.random(n)
+    kept = _top_partners(left, right, agree, posts, tie, n)
+
+    partner_rank = np.empty(n, dtype=np.int64)
+    partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
+    best: dict[int, list[tuple[int, int, int]]] = {}
+    for k in range(m):
+        for node, partner in ((left[k], right[k]), (right[k], left[k])):
+            best.setdefault(int(node), []).append((-int(agree[k]), int(partner_rank[partner]), k))
+    expected = np.zeros(m, dtype=bool)
+    for entries in best.values():
+        for *_, k in sorted(entries)[:_TOP_PARTNERS]:
+            expected[k] = True
+    assert 0 < expected.sum() < m  # the cap binds: the test can tell right from wrong
+    np.testing.assert_array_equal(kept, expected)
