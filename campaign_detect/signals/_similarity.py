@@ -33,6 +33,7 @@ _BANDS = 16  # LSH bands of two minhashes each: P(candidate) = 1 - (1 - J^2)^16
 _PIVOTS = 2  # most-posted texts of a huge bucket, compared with all its texts
 _WINDOW = 2  # neighbours (in minhash order) each text of a huge bucket is compared with
 _MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
+_PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estimate J >= ~0.3)
 _AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 _VERIFY_CHUNK = 250_000
@@ -180,8 +181,11 @@ def candidate_pairs(
         pivotal.append(pivot[keep])
     left, right, agree = np.concatenate(lefts), np.concatenate(rights), np.concatenate(agrees)
     del lefts, rights, agrees  # the parts are copied: free them before the partner cap
-    # pairs with a bucket's pivot always stay: they tie a huge script to its likely centre
-    top = _top_partners(left, right, agree, posts, tie, rows.size) | np.concatenate(pivotal)
+    # pairs with a bucket's pivot that agree closely always stay: they tie a huge script
+    # to its likely centre; the others (most pivot pairs, nearly all of them dissimilar)
+    # compete for the partner cap like any pair
+    pivotal_close = np.concatenate(pivotal) & (agree >= _PIVOT_AGREE)
+    top = _top_partners(left, right, agree, posts, tie, rows.size) | pivotal_close
     n_skipped += int(left.size - top.sum())
     a, b = rows[left[top]], rows[right[top]]
     # a window pair may also be a pivot pair of its bucket: keep each pair once
