@@ -53,6 +53,7 @@ def edge_chance(
     objects: Sequence[str] = OBJECT_KINDS,
     extra_objects: Sequence[str] = (),
     min_events: int = 1,
+    rows: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Add to co-action edges how many events chance alone would give the pair.
 
@@ -79,6 +80,9 @@ def edge_chance(
     Edges with fewer than `min_events` events (which the graph drops anyway) are left
     with null ``expected_events`` and ``p_chance``: most pairs co-act once, and skipping
     them is most of the cost.
+
+    `rows` may give `object_rows` of these `posts` (``min_sequence=3``) already computed
+    by the caller; rows of kinds not in `objects` or `extra_objects` are ignored.
     """
     tested = edges.filter(pl.col("n_events") >= min_events)
     if tested.is_empty():
@@ -91,14 +95,14 @@ def edge_chance(
     span = posts.select((pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds()).item()
     reach = min(window.total_seconds(), _HOUR)
     by_hour = span >= 2 * _DAY_S
-    rows = (
-        object_rows(posts, objects, extra_objects, 3)
-        .join(
-            posts.select("account", pl.col("ts").dt.hour().alias("hour")).with_row_index("pidx"),
-            on="pidx",
-        )
-        .with_columns(pl.struct("kind", "object").rank("dense").cast(pl.Int64).alias("col") - 1)
-    )
+    if rows is None:
+        rows = object_rows(posts, objects, extra_objects, 3)
+    else:
+        rows = rows.filter(pl.col("kind").is_in([*objects, *extra_objects]))
+    rows = rows.join(
+        posts.select("account", pl.col("ts").dt.hour().alias("hour")).with_row_index("pidx"),
+        on="pidx",
+    ).with_columns(pl.struct("kind", "object").rank("dense").cast(pl.Int64).alias("col") - 1)
     if not by_hour:
         rows = rows.with_columns(pl.lit(0, dtype=pl.Int8).alias("hour"))
     together = (
@@ -537,6 +541,7 @@ def object_candidates(
     min_accounts: int = 3,
     max_accounts: int = 1000,
     first_id: int = 0,
+    rows: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Accounts that keep coming back to one object (a hashtag, a link, a hashtag
     sequence), as candidate clusters with the span of their posts of it.
@@ -551,14 +556,20 @@ def object_candidates(
     the null model is a fair one: fans of one idol or early risers greeting
     ``#selamatpagi`` come back to an object without posting together.
 
+    `rows` may give `object_rows` of these `posts` (``min_sequence=3``) already computed
+    by the caller; rows of kinds not in `objects` are ignored.
+
     Returns
     -------
     membership, windows
         ``account, cluster`` and ``cluster, start, end``, cluster ids from `first_id` on.
     """
+    if rows is None:
+        rows = object_rows(posts, objects, (), 3)
+    else:
+        rows = rows.filter(pl.col("kind").is_in(list(objects)))
     users = (
-        object_rows(posts, objects, (), 3)
-        .join(posts.select("account", "ts").with_row_index("pidx"), on="pidx")
+        rows.join(posts.select("account", "ts").with_row_index("pidx"), on="pidx")
         .group_by("kind", "object", "account")
         .agg(pl.len().alias("n"), pl.col("ts").min().alias("start"), pl.col("ts").max())
         .with_columns(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 
 import polars as pl
@@ -32,12 +31,19 @@ from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
 from campaign_detect.score import score_clusters
 from campaign_detect.signals.bursts import detect_bursts
-from campaign_detect.signals.coaction import CoactionResult, coaction_edges, coaction_events
+from campaign_detect.signals.coaction import (
+    CoactionResult,
+    coaction_edges,
+    coaction_events,
+    object_rows,
+)
 from campaign_detect.signals.templates import TemplateResult, template_groups
 
 __all__ = ["ScanResult", "scan"]
 
 SCHEMA_VERSION = "1.1"
+# the kinds `object_candidates` looks at (its default)
+_CANDIDATE_OBJECTS = ("hashtag", "url", "hashtag_seq")
 
 
 @dataclass(frozen=True)
@@ -138,12 +144,17 @@ def scan(
     posts = loaded.posts
     stages = 5
     report(progress, "co-action", 0, stages)
+    # the shared objects of every post, computed once for the stages that read them
+    rows = object_rows(
+        posts, [*config.objects, *_CANDIDATE_OBJECTS], config.extra_objects, min_sequence=3
+    )
     coaction = coaction_edges(
         posts,
         window=config.window,
         objects=config.objects,
         extra_objects=config.extra_objects,
         max_accounts_per_window=config.max_accounts_per_window,
+        rows=rows,
     )
     wide = parse_duration(config.wide_window, name="wide_window") if config.wide_window else None
     wide_coaction = (
@@ -153,6 +164,7 @@ def scan(
             objects=config.objects,
             extra_objects=config.extra_objects,
             max_accounts_per_window=config.max_accounts_per_window,
+            rows=rows,
         )
         if wide is not None and wide > coaction.window
         else None
@@ -168,6 +180,7 @@ def scan(
         objects=config.objects,
         extra_objects=config.extra_objects,
         min_events=config.min_repeats,
+        rows=rows,
     )
     with_templates = partial(shared_templates, template_members=templates.members, posts=posts)
     edges = merge_windows(
@@ -192,8 +205,10 @@ def scan(
     users, user_windows = object_candidates(
         posts,
         min_accounts=config.min_accounts,
+        objects=_CANDIDATE_OBJECTS,
         max_accounts=config.max_accounts_per_window,
         first_id=communities["cluster"].n_unique() + script_windows.height,
+        rows=rows,
     )
     report(progress, "scores", 4, stages)
     score = partial(
@@ -221,8 +236,8 @@ def scan(
     clusters, members = score(membership=membership, windows=windows.drop("candidate"))
     clusters = _select(clusters, posts, membership, config)
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")
-    widest = wide_coaction.window if wide_coaction is not None else coaction.window
-    events = _events(posts, members, widest, config)
+    widest = wide_coaction if wide_coaction is not None else coaction
+    events = _events(posts, members, widest, config, rows=rows)
     report(progress, "scores", stages, stages)
     return ScanResult(
         clusters=clusters,
@@ -275,10 +290,16 @@ def _select(
 
 
 def _events(
-    posts: pl.DataFrame, members: pl.DataFrame, window: timedelta, config: ScanConfig
+    posts: pl.DataFrame,
+    members: pl.DataFrame,
+    widest: CoactionResult,
+    config: ScanConfig,
+    *,
+    rows: pl.DataFrame,
 ) -> pl.DataFrame:
     """The co-action events between members of the same reported cluster, at the widest
-    window that linked accounts (those within Δt are among them)."""
+    window that linked accounts (those within Δt are among them): the post pairs behind
+    the `widest` edges, with the same busy cells and objects left out."""
     if members.is_empty():
         return pl.DataFrame(
             schema={"cluster": pl.UInt32, "a": pl.String, "b": pl.String, "kind": pl.String}
@@ -286,9 +307,11 @@ def _events(
     events = coaction_events(
         posts,
         accounts=members["account"].to_list(),
-        window=window,
+        window=widest.window,
         objects=config.objects,
         extra_objects=config.extra_objects,
+        rows=rows,
+        bounded=widest.bounded,
     )
     membership = members.select("account", "cluster")
     return (

@@ -306,3 +306,40 @@ def test_merge_windows_keeps_the_likeliest_window_and_counts_where_a_pair_holds(
     # a-b is least likely by chance at 5 minutes and holds only there; c-d only at an hour
     assert (rows["a"]["window_s"], rows["a"]["held_at"], rows["a"]["windows"]) == (300, 1, 2)
     assert (rows["c"]["window_s"], rows["c"]["n_events"], rows["c"]["held_at"]) == (3600, 5, 1)
+
+
+def test_edge_chance_and_object_candidates_take_precomputed_rows():
+    from datetime import timedelta
+
+    from conftest import make_posts
+
+    from campaign_detect.graph import edge_chance, object_candidates
+    from campaign_detect.signals.coaction import OBJECT_KINDS, object_rows
+
+    rows = []
+    for day in range(3):
+        for i in range(4):
+            rows.append(
+                {
+                    "account": f"r{i}",
+                    "ts": T0 + timedelta(days=day, minutes=i),
+                    "text": "#xyz baca https://kabarku.example/1 @pak_rt",
+                }
+            )
+    for i in range(10):
+        rows.append({"account": f"u{i}", "ts": T0 + timedelta(hours=i), "text": "lucu #xyz"})
+    posts = make_posts(rows)
+    # rows of every kind, as scan computes them once; each stage keeps the kinds it reads
+    given = object_rows(posts, OBJECT_KINDS, (), 3)
+    edges = _edges([("r0", "r1", 1.0, 3), ("r2", "r3", 1.0, 3), ("r0", "u1", 1.0, 1)])
+    kinds = ("hashtag", "text")
+    alone = edge_chance(edges, posts, window=timedelta(minutes=5), objects=kinds)
+    assert alone["p_chance"].null_count() == 0
+    assert edge_chance(edges, posts, window=timedelta(minutes=5), objects=kinds, rows=given).equals(
+        alone
+    )
+    membership, windows = object_candidates(posts, min_accounts=3)
+    assert membership["account"].unique().sort().to_list() == ["r0", "r1", "r2", "r3"]
+    again = object_candidates(posts, min_accounts=3, rows=given)
+    assert again[0].equals(membership)
+    assert again[1].equals(windows)

@@ -42,6 +42,7 @@ _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
 _LOW15 = np.uint64(0x7FFF7FFF7FFF7FFF)
 _HIGH16 = 0x8000800080008000
+_HIGH16_U = np.uint64(_HIGH16)
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,7 @@ def candidate_pairs(
     tie = np.random.default_rng(seed + 1).random(n)[rows]
     posts = n_posts[rows]
     keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
-    # b-bit minhashes (8 bits), enough to count agreement, packed 8 to a uint64 word
-    packed = np.ascontiguousarray((signatures & 0xFF).astype(np.uint8)).view("<u8")
+    packed = _packed_minhashes(signatures)
     lefts, rights, agrees, pivotal = [], [], [], []
     n_bounded = 0
     n_skipped = 0
@@ -218,20 +218,22 @@ def _top_partners(
         return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
     # each pair twice, as (text, preference for its partner), packed in one int64 per entry
     shift = bits + 6
+    # the preference of each end for the other, each partner rank gathered once
+    of_left = 63 - agree.astype(np.int64)
+    of_left <<= bits
+    of_right = of_left | partner_rank[left]
+    of_left |= partner_rank[right]
     keys = np.empty(2 * left.size, dtype=np.int64)
-    preference = (63 - agree.astype(np.int64)) << bits
-    for half, (node, partner) in enumerate([(left, right), (right, left)]):
+    for half, (node, preference) in enumerate([(left, of_left), (right, of_right)]):
         key = keys[half * left.size : (half + 1) * left.size]
         key[:] = node
         key <<= shift
         key |= preference
-        key |= partner_rank[partner]
     keys.sort()  # in place: a sort of values, no argsort and no copy
     sizes = np.bincount(left, minlength=n) + np.bincount(right, minlength=n)
     limit = _kth_smallest(keys, sizes) & ((1 << shift) - 1)  # the preference part
     del keys
-    as_left = (preference | partner_rank[right]) <= limit[left]
-    return as_left | ((preference | partner_rank[left]) <= limit[right])
+    return (of_left <= limit[left]) | (of_right <= limit[right])
 
 
 def _kth_smallest(keys: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -247,29 +249,45 @@ def _kth_smallest(keys: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return limit
 
 
+def _packed_minhashes(signatures: np.ndarray) -> np.ndarray:
+    """b-bit minhashes (8 bits), enough to count agreement, packed 8 to a uint64 word.
+
+    Word-major, ``(n_hashes // 8, n_texts)``: text ``t``'s minhashes ``8w..8w+7`` are the
+    bytes of ``packed[w, t]``, so one word of many texts is a single 1-D gather.
+    """
+    low = np.ascontiguousarray((signatures & 0xFF).astype(np.uint8))
+    return np.ascontiguousarray(low.view("<u8").T)
+
+
 def _first_band_and_agreeing(
     packed: np.ndarray, left: np.ndarray, right: np.ndarray, band: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs met in `band` for the first time (so none twice) with enough equal minhashes.
 
-    `packed` holds each text's 32 8-bit minhashes as four uint64 words (a band = one 16-bit
-    lane), so a pair costs four XORs and a few bit operations instead of 32 byte compares.
+    `packed` holds the 32 8-bit minhashes of the texts as four rows of uint64 words (text
+    ``t``'s minhashes ``8w..8w+7`` in ``packed[w, t]``; a band = one 16-bit lane), so a pair
+    costs four XORs and a few bit operations instead of 32 byte compares. Words are handled
+    one at a time as 1-D arrays: no reduction along a short axis.
     """
-    keep = np.zeros(left.size, dtype=bool)
-    agree = np.zeros(left.size, dtype=np.int8)
-    lanes = np.arange(packed.shape[1] * 4).reshape(-1, 4)  # band of each 16-bit lane
-    earlier_mask = np.array(
-        [sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(4) if row[k] < band) for row in lanes],
-        dtype=np.uint64,
-    )
+    keep = np.empty(left.size, dtype=bool)
+    agree = np.empty(left.size, dtype=np.int8)
+    n_words = packed.shape[0]
+    # words whose four bands all come before `band`, and the earlier lanes of the next word
+    full = min(band // 4, n_words)
+    partial = np.uint64(sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(band % 4)))
     for start in range(0, left.size, _AGREE_CHUNK):
         a, b = left[start : start + _AGREE_CHUNK], right[start : start + _AGREE_CHUNK]
-        x = packed[a] ^ packed[b]
-        # high bit of a byte (16-bit lane) set iff the byte (lane) is non-zero
-        unequal = np.bitwise_count((((x & _LOW7) + _LOW7) | x) & _HIGH8).sum(axis=1)
-        zero_lane = ~(((x & _LOW15) + _LOW15) | x) & earlier_mask
-        earlier = zero_lane.any(axis=1)
-        count = 8 * packed.shape[1] - unequal.astype(np.int64)
+        unequal = np.zeros(a.size, dtype=np.uint8)
+        earlier = np.zeros(a.size, dtype=bool)
+        for w in range(n_words):
+            x = packed[w].take(a)
+            x ^= packed[w].take(b)
+            # high bit of a byte (16-bit lane) set iff the byte (lane) is non-zero
+            unequal += np.bitwise_count((((x & _LOW7) + _LOW7) | x) & _HIGH8)
+            if w < full or (w == full and partial):
+                mask = _HIGH16_U if w < full else partial
+                earlier |= (~(((x & _LOW15) + _LOW15) | x) & mask) != 0
+        count = 8 * n_words - unequal.astype(np.int64)
         agree[start : start + _AGREE_CHUNK] = count
         keep[start : start + _AGREE_CHUNK] = ~earlier & (count >= _MIN_AGREE) & (a != b)
     return keep, agree

@@ -71,6 +71,9 @@ _CHUNK_PAIRS = 8_000_000
 _FALLBACK_WINDOW = timedelta(minutes=10)
 # default budget of candidate post pairs (about 1 GB at the peak, 10-20 s of work)
 _MAX_PAIRS = 5_000_000
+# `action` of the rows of `CoactionResult.bounded`
+_BUSY = "dropped: busy window"
+_BUDGET = "dropped: pair budget"
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,38 @@ def object_rows(
     )
 
 
+def _given_rows(
+    posts: pl.DataFrame,
+    rows: pl.DataFrame | None,
+    objects: Sequence[str],
+    extra_objects: Sequence[str],
+    min_sequence: int,
+) -> pl.DataFrame:
+    """`rows` restricted to the kinds asked for, or `object_rows` of `posts` when None.
+
+    A caller running several stages on the same posts (`campaign_detect.pipeline.scan`)
+    computes the object rows once, for every kind any stage reads, and passes them on.
+    """
+    if rows is None:
+        return object_rows(posts, objects, extra_objects, min_sequence)
+    kinds = [*dict.fromkeys(objects), *dict.fromkeys(extra_objects)]
+    if rows["kind"].unique().is_in(kinds).all():
+        return rows
+    return rows.filter(pl.col("kind").is_in(kinds))
+
+
+@dataclass(frozen=True)
+class _Objects:
+    """Object rows of the objects used by at least two accounts, before any bounding."""
+
+    names: pl.Series  # canonical account keys, sorted; acct id = position
+    post_acct: np.ndarray  # per post: account id
+    post_t: np.ndarray  # per post: epoch microseconds
+    post_ids: pl.Series
+    table: pl.DataFrame  # g, kind, object, n_accounts, idf (objects of >= 2 accounts)
+    rows: pl.DataFrame  # pidx, acct, g, t (unsorted)
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """Everything pairing needs, as arrays; rows sorted by (g, t, acct, pidx)."""
@@ -230,23 +265,13 @@ class _Prepared:
     bounded: pl.DataFrame
 
 
-def _prepare(
-    posts: pl.DataFrame,
-    *,
-    objects: Sequence[str],
-    extra_objects: Sequence[str],
-    window_us: int | None,
-    cap: int,
-    min_sequence: int,
-    max_pairs: int | None = None,
-) -> _Prepared:
-    """Object rows of the objects used by at least two accounts, minus busy cells."""
+def _objects(posts: pl.DataFrame, rows: pl.DataFrame) -> _Objects:
+    """The objects of `rows` (`object_rows` of `posts`) used by at least two accounts."""
     names = posts["account"].unique().sort()
     post_acct = (
         posts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
     )
     post_t = posts["ts"].dt.epoch("us").to_numpy()
-    rows = object_rows(posts, objects, extra_objects, min_sequence)
     rows = rows.unique(["pidx", "kind", "object"])
     rows = rows.with_columns(pl.Series("acct", post_acct[rows["pidx"].to_numpy()]))
     n_accounts_total = max(1, names.len())
@@ -266,6 +291,21 @@ def _prepare(
         "kind", "object"
     )
     rows = rows.with_columns(pl.Series("t", post_t[rows["pidx"].to_numpy()]))
+    return _Objects(
+        names=names,
+        post_acct=post_acct,
+        post_t=post_t,
+        post_ids=posts["post_id"],
+        table=table,
+        rows=rows,
+    )
+
+
+def _bound(
+    found: _Objects, *, window_us: int | None, cap: int, max_pairs: int | None = None
+) -> _Prepared:
+    """`found` minus its busy cells and, over the pair budget, its most used objects."""
+    rows, table = found.rows, found.table
     bounded = pl.DataFrame(schema=_BOUNDED_SCHEMA)
     if window_us is not None and rows.height:
         rows = rows.with_columns((pl.col("t") // window_us).alias("cell"))
@@ -288,7 +328,7 @@ def _prepare(
                     (start + pl.duration(microseconds=window_us)).alias("end"),
                     "n_accounts",
                     "n_posts",
-                    pl.lit("dropped: busy window").alias("action"),
+                    pl.lit(_BUSY).alias("action"),
                 )
                 .sort("start", "kind", "object")
             )
@@ -304,13 +344,47 @@ def _prepare(
             g, t = g[keep], t[keep]
             bounded = pl.concat([bounded, over.drop("g")]).sort("start", "kind", "object")
     return _Prepared(
-        names=names,
-        post_acct=post_acct,
-        post_t=post_t,
-        post_ids=posts["post_id"],
+        names=found.names,
+        post_acct=found.post_acct,
+        post_t=found.post_t,
+        post_ids=found.post_ids,
         objects=table,
         g=g,
         t=t,
+        acct=rows["acct"].to_numpy().astype(np.int64),
+        pidx=rows["pidx"].to_numpy().astype(np.int64),
+        bounded=bounded,
+    )
+
+
+def _drop_bounded(found: _Objects, bounded: pl.DataFrame, window_us: int) -> _Prepared:
+    """`found` minus the busy cells and objects that `bounded` (as `_bound` returned it for
+    the same posts and window) lists as dropped."""
+    busy = bounded.filter(pl.col("action") == _BUSY)
+    if (busy["end"] - busy["start"] != timedelta(microseconds=window_us)).any():
+        raise InputError(
+            "bounded: its busy windows are not as wide as window; pass the bounded frame "
+            "of the coaction_edges result computed with this window"
+        )
+    named = bounded.join(found.table.select("kind", "object", "g"), on=["kind", "object"])
+    cells = named.filter(pl.col("action") == _BUSY).select(
+        "g", (pl.col("start").dt.epoch("us") // window_us).alias("cell")
+    )
+    dropped = named.filter(pl.col("action") == _BUDGET).select("g")
+    rows = (
+        found.rows.with_columns((pl.col("t") // window_us).alias("cell"))
+        .join(cells, on=["g", "cell"], how="anti")
+        .join(dropped, on="g", how="anti")
+        .sort("g", "t", "acct", "pidx")
+    )
+    return _Prepared(
+        names=found.names,
+        post_acct=found.post_acct,
+        post_t=found.post_t,
+        post_ids=found.post_ids,
+        objects=found.table,
+        g=rows["g"].to_numpy().astype(np.int64),
+        t=rows["t"].to_numpy().astype(np.int64),
         acct=rows["acct"].to_numpy().astype(np.int64),
         pidx=rows["pidx"].to_numpy().astype(np.int64),
         bounded=bounded,
@@ -354,7 +428,7 @@ def _over_budget(
         pl.col("t1").cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("end"),
         "n_accounts",
         "n_posts",
-        pl.lit("dropped: pair budget").alias("action"),
+        pl.lit(_BUDGET).alias("action"),
     )
 
 
@@ -519,16 +593,10 @@ def estimate_window(
     cap = _window_us(max_window)
     frame = _collect(posts)
     _check_kinds(frame, objects, extra_objects)
-    prep = _prepare(
-        frame,
-        objects=objects,
-        extra_objects=extra_objects,
-        window_us=None,
-        cap=0,
-        min_sequence=min_sequence,
+    found = _objects(frame, object_rows(frame, objects, extra_objects, min_sequence))
+    return _estimate(
+        found.rows.select("g", "acct", "t"), q=q, p=p, max_window=timedelta(microseconds=cap)
     )
-    rows_t = pl.DataFrame({"g": prep.g, "acct": prep.acct, "t": prep.t})
-    return _estimate(rows_t, q=q, p=p, max_window=timedelta(microseconds=cap))
 
 
 # --- edges --------------------------------------------------------------------------------
@@ -644,6 +712,7 @@ def coaction_edges(
     max_pairs: int | None = _MAX_PAIRS,
     min_sequence: int = 3,
     progress: ProgressCallback | None = None,
+    rows: pl.DataFrame | None = None,
 ) -> CoactionResult:
     """Weighted account pairs that posted the same objects within Δt of each other.
 
@@ -677,6 +746,10 @@ def coaction_edges(
         Fewest hashtags a post needs for its hashtag sequence to be an object.
     progress
         Optional callback ``progress(stage, done, total)``.
+    rows
+        `object_rows` of these same `posts`, with this `min_sequence`, already computed
+        (by a caller that needs them for several stages); rows of kinds not in `objects`
+        or `extra_objects` are ignored. None computes them.
 
     Returns
     -------
@@ -713,30 +786,16 @@ def coaction_edges(
     _check_kinds(frame, objects, extra_objects)
     report(progress, "co-action objects", 0, None)
     estimated = window is None
+    found = _objects(frame, _given_rows(frame, rows, objects, extra_objects, min_sequence))
     if window is None:
-        prep0 = _prepare(
-            frame,
-            objects=objects,
-            extra_objects=extra_objects,
-            window_us=None,
-            cap=0,
-            min_sequence=min_sequence,
-        )
-        rows_t = pl.DataFrame({"g": prep0.g, "acct": prep0.acct, "t": prep0.t})
+        rows_t = found.rows.select("g", "acct", "t")
         delta = _estimate(rows_t, q=0.1, p=0.5, max_window=timedelta(hours=1))
-        del prep0, rows_t
+        del rows_t
     else:
         delta = timedelta(microseconds=_window_us(window))
     window_us = delta // timedelta(microseconds=1)
-    prep = _prepare(
-        frame,
-        objects=objects,
-        extra_objects=extra_objects,
-        window_us=window_us,
-        cap=max_accounts_per_window,
-        min_sequence=min_sequence,
-        max_pairs=max_pairs,
-    )
+    prep = _bound(found, window_us=window_us, cap=max_accounts_per_window, max_pairs=max_pairs)
+    del found
     chunks = []
     for i, j in _pair_chunks(prep.g, prep.t, prep.acct, window_us, progress):
         pa, pb = _oriented(prep, i, j)
@@ -757,12 +816,16 @@ def coaction_events(
     max_accounts_per_window: int = 1000,
     max_pairs: int | None = _MAX_PAIRS,
     min_sequence: int = 3,
+    rows: pl.DataFrame | None = None,
+    bounded: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The post pairs behind the co-action edges among `accounts`: the evidence to open.
 
     With the same `window`, `objects` and cap as `coaction_edges`, these are exactly the
     post pairs its edges between two of `accounts` were computed from (busy cells are found
-    on all posts, not only on those of `accounts`).
+    on all posts, not only on those of `accounts`). Finding them takes a pass over all
+    posts; pass the edges' `bounded` frame to skip it and read only the posts of
+    `accounts`.
 
     Parameters
     ----------
@@ -772,6 +835,13 @@ def coaction_events(
         Canonical account keys; only pairs of two of them are returned.
     window, objects, extra_objects, max_accounts_per_window, max_pairs, min_sequence
         As in `coaction_edges` (pass ``result.window`` to reuse an estimated Δt).
+    rows
+        As in `coaction_edges`: `object_rows` of these `posts`, or None to compute them.
+    bounded
+        ``result.bounded`` of the `coaction_edges` run on these `posts` with this `window`,
+        `objects` and cap: the busy cells and budget-dropped objects it lists are left out
+        as they were there, instead of being found again on all posts (then
+        `max_accounts_per_window` and `max_pairs` are not used). None finds them.
 
     Returns
     -------
@@ -798,16 +868,22 @@ def coaction_events(
     frame = _collect(posts)
     _check_kinds(frame, objects, extra_objects)
     window_us = _window_us(window)
-    prep = _prepare(
-        frame,
-        objects=objects,
-        extra_objects=extra_objects,
-        window_us=window_us,
-        cap=max_accounts_per_window,
-        min_sequence=min_sequence,
-        max_pairs=max_pairs,
-    )
-    wanted = np.isin(prep.names.to_numpy(), np.array(list(accounts), dtype=object))
+    if bounded is None:
+        found = _objects(frame, _given_rows(frame, rows, objects, extra_objects, min_sequence))
+        prep = _bound(found, window_us=window_us, cap=max_accounts_per_window, max_pairs=max_pairs)
+    else:
+        # objects of one account among `accounts` give no pair whatever their other users,
+        # so the objects of their posts alone give the same pairs
+        mine = frame["account"].is_in(list(accounts)).to_numpy()
+        if rows is None:
+            at = np.flatnonzero(mine)
+            rows = object_rows(frame.filter(pl.Series(mine)), objects, extra_objects, min_sequence)
+            rows = rows.with_columns(pl.Series("pidx", at[rows["pidx"].to_numpy()], pl.UInt32))
+        else:
+            rows = _given_rows(frame, rows, objects, extra_objects, min_sequence)
+            rows = rows.filter(pl.Series(mine[rows["pidx"].to_numpy()]))
+        prep = _drop_bounded(_objects(frame, rows), bounded, window_us)
+    wanted = prep.names.is_in(list(accounts)).to_numpy()
     keep = wanted[prep.acct] if len(prep.acct) else np.zeros(0, dtype=bool)
     g, t, acct, pidx = prep.g[keep], prep.t[keep], prep.acct[keep], prep.pidx[keep]
     sub = _Prepared(

@@ -19,6 +19,7 @@ from campaign_detect.signals.coaction import (
     coaction_edges,
     coaction_events,
     estimate_window,
+    object_rows,
 )
 
 T0 = datetime(2023, 9, 20, 8, tzinfo=UTC)
@@ -438,3 +439,44 @@ def test_matches_brute_force(draws, window_s):
         for a, b, pa, pb in events.select("a", "b", "post_id_a", "post_id_b").iter_rows()
     }
     assert got == {(a, b, p, q) for (a, b), pp in expected.items() for p, q in pp}
+
+
+# --- reused work ---------------------------------------------------------------------------
+def test_precomputed_rows_give_the_same_edges():
+    # rows computed once for more kinds than asked (as scan does) change nothing
+    posts = _ring_and_crowd()
+    rows = object_rows(posts, OBJECT_KINDS, (), 3)
+    for kinds in (OBJECT_KINDS, ["hashtag"]):
+        alone = coaction_edges(posts, objects=kinds)
+        given = coaction_edges(posts, objects=kinds, rows=rows)
+        assert given.window == alone.window
+        assert given.edges.equals(alone.edges)
+        assert given.bounded.equals(alone.bounded)
+
+
+def test_events_from_bounded_are_those_found_on_all_posts():
+    # a cap of 8 drops busy hours of the crowd's text, a budget of 2000 pairs drops #viral:
+    # events read from the edges' bounded frame leave out exactly the same posts
+    posts = _ring_and_crowd()
+    caps = {"max_accounts_per_window": 8, "max_pairs": 2000}
+    result = coaction_edges(posts, window="1h", **caps)
+    assert set(result.bounded["action"]) == {"dropped: busy window", "dropped: pair budget"}
+    accounts = [f"ring{k}" for k in range(5)] + [f"org{i}" for i in range(0, 200, 2)]
+    found = coaction_events(posts, accounts=accounts, window=result.window, **caps)
+    unbounded = coaction_events(posts, accounts=accounts, window=result.window, max_pairs=None)
+    assert 0 < found.height < unbounded.height
+    rows = object_rows(posts, OBJECT_KINDS, (), 3)
+    for reused in ({"bounded": result.bounded}, {"bounded": result.bounded, "rows": rows}):
+        assert coaction_events(posts, accounts=accounts, window=result.window, **reused).equals(
+            found
+        )
+    assert coaction_events(
+        posts, accounts=accounts, window=result.window, rows=rows, **caps
+    ).equals(found)
+
+
+def test_events_refuse_bounded_of_another_window():
+    posts = _ring_and_crowd()
+    result = coaction_edges(posts, window="1h", max_accounts_per_window=8)
+    with pytest.raises(InputError, match="bounded"):
+        coaction_events(posts, accounts=["ring0", "ring1"], window="2h", bounded=result.bounded)

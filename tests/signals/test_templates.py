@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.schema import empty_posts
-from campaign_detect.signals._similarity import _TOP_PARTNERS, _top_partners, word_matrix
+from campaign_detect.signals._similarity import (
+    _MIN_AGREE,
+    _TOP_PARTNERS,
+    _first_band_and_agreeing,
+    _packed_minhashes,
+    _top_partners,
+    word_matrix,
+)
 from campaign_detect.signals.templates import TemplateResult, template_groups
 
 T0 = datetime(2023, 9, 20, 8, tzinfo=UTC)
@@ -376,3 +383,27 @@ def test_top_partners_matches_a_ranking_by_hand():
             expected[k] = True
     assert 0 < expected.sum() < m  # the cap binds: the test can tell right from wrong
     np.testing.assert_array_equal(kept, expected)
+
+
+@pytest.mark.parametrize("band", [0, 1, 3, 4, 6, 9, 15])
+def test_agreement_check_matches_byte_compares_by_hand(band):
+    # minhashes from a small range, so pairs agree on many bytes and on earlier bands
+    rng = np.random.default_rng(band)
+    n, n_hashes = 40, 32
+    signatures = rng.integers(0, 3, (n, n_hashes)).astype(np.uint32) * 257  # low byte 0..2
+    signatures[rng.random((n, n_hashes)) < 0.3] += 1 << 16  # high bits play no part
+    left = rng.integers(0, n, 3000).astype(np.int32)
+    right = rng.integers(0, n, 3000).astype(np.int32)
+    keep, agree = _first_band_and_agreeing(_packed_minhashes(signatures), left, right, band)
+
+    low = signatures & 0xFF
+    equal = low[left] == low[right]  # (pairs, 32)
+    expected_agree = equal.sum(axis=1)
+    # met in an earlier band: both minhashes of band c < band agree (c = hashes 2c, 2c + 1)
+    earlier = (equal[:, 0 : 2 * band : 2] & equal[:, 1 : 2 * band : 2]).any(axis=1)
+    expected_keep = ~earlier & (expected_agree >= _MIN_AGREE) & (left != right)
+    assert 0 < expected_keep.sum() < left.size  # both outcomes occur
+    if band:
+        assert (earlier & (expected_agree >= _MIN_AGREE) & (left != right)).any()
+    np.testing.assert_array_equal(agree, expected_agree)
+    np.testing.assert_array_equal(keep, expected_keep)
