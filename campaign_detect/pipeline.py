@@ -148,27 +148,17 @@ def scan(
     rows = object_rows(
         posts, [*config.objects, *_CANDIDATE_OBJECTS], config.extra_objects, min_sequence=3
     )
-    coaction = coaction_edges(
+    coact = partial(
+        coaction_edges,
         posts,
-        window=config.window,
         objects=config.objects,
         extra_objects=config.extra_objects,
         max_accounts_per_window=config.max_accounts_per_window,
         rows=rows,
     )
+    coaction = coact(window=config.window)
     wide = parse_duration(config.wide_window, name="wide_window") if config.wide_window else None
-    wide_coaction = (
-        coaction_edges(
-            posts,
-            window=wide,
-            objects=config.objects,
-            extra_objects=config.extra_objects,
-            max_accounts_per_window=config.max_accounts_per_window,
-            rows=rows,
-        )
-        if wide is not None and wide > coaction.window
-        else None
-    )
+    wide_coaction = coact(window=wide) if wide is not None and wide > coaction.window else None
     report(progress, "bursts", 1, stages)
     bursts = detect_bursts(posts, scales=config.burst_scales)
     report(progress, "templates", 2, stages)
