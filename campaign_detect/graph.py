@@ -99,8 +99,12 @@ def edge_chance(
         rows = object_rows(posts, objects, extra_objects, 3)
     else:
         rows = rows.filter(pl.col("kind").is_in([*objects, *extra_objects]))
+    # only the posts of accounts in a tested pair matter
+    involved = pl.concat([edges["a"], edges["b"]]).unique().implode()
     rows = rows.join(
-        posts.select("account", pl.col("ts").dt.hour().alias("hour")).with_row_index("pidx"),
+        posts.select("account", pl.col("ts").dt.hour().alias("hour"))
+        .with_row_index("pidx")
+        .filter(pl.col("account").is_in(involved)),
         on="pidx",
     ).with_columns(pl.struct("kind", "object").rank("dense").cast(pl.Int64).alias("col") - 1)
     if not by_hour:
@@ -122,7 +126,8 @@ def edge_chance(
     index = pl.DataFrame({"account": accounts, "i": pl.int_range(len(accounts), eager=True)})
     counts = counts.join(index, on="account")
     bins = 24 if by_hour else 1
-    shape = (len(accounts), (int(counts["col"].max()) + 1) * bins)  # type: ignore[arg-type]
+    n_cols = int(counts["col"].max()) + 1  # type: ignore[arg-type]
+    shape = (len(accounts), n_cols * bins)
 
     def matrix(values: np.ndarray, shift: int = 0) -> sp.csr_matrix:
         cells = counts["col"].to_numpy() * bins + (counts["hour"].to_numpy() + shift) % bins
@@ -140,22 +145,19 @@ def edge_chance(
         partner = matrix(n)
         per_pair = 2 * reach / max(span, 2 * reach)
     posted = matrix(n)
-    alone = matrix(1 / counts["together"].to_numpy())
-    alone_partner = alone.maximum(matrix(1 / counts["together"].to_numpy(), 1)).maximum(
-        matrix(1 / counts["together"].to_numpy(), -1)
+    sets = together.join(index, on="account")
+    alone = sp.csr_matrix(
+        (1 / sets["together"].to_numpy(), (sets["i"].to_numpy(), sets["col"].to_numpy())),
+        shape=(len(accounts), n_cols),
     )
     a = edges.select("a").join(index, left_on="a", right_on="account", how="left")["i"].to_numpy()
     b = edges.select("b").join(index, left_on="b", right_on="account", how="left")["i"].to_numpy()
-    # Σ over shared (object, hour) of n_a · partners_b / min(k_a, k_b), both ways averaged,
-    # for every edge at once (row-wise products of sparse selections)
-    pair_posts = (
-        np.asarray(
-            (
-                posted[a].multiply(partner[b]).multiply(alone[a].maximum(alone_partner[b]))
-                + posted[b].multiply(partner[a]).multiply(alone[b].maximum(alone_partner[a]))
-            ).sum(axis=1)
-        ).ravel()
-        / 2
+    # Σ over shared (object, hour) of n_a · partners_b / min(k_a, k_b) for every edge at
+    # once (row-wise products of sparse selections; the sum is the same from b's side)
+    shared = posted[a].multiply(partner[b]).tocoo()
+    smaller_set = alone[a].maximum(alone[b])[shared.row, shared.col // bins]
+    pair_posts = np.bincount(
+        shared.row, weights=shared.data * np.asarray(smaller_set).ravel(), minlength=len(a)
     )
     out = edges.with_columns(pl.Series("expected_events", pair_posts * per_pair, dtype=pl.Float64))
     p = poisson.sf(out["n_events"].to_numpy() - 1, out["expected_events"].to_numpy())
