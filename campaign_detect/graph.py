@@ -25,9 +25,10 @@ import scipy.sparse as sp
 from scipy.stats import binom, poisson
 
 from campaign_detect.schema import OBJECT_KINDS
-from campaign_detect.signals.coaction import object_rows
+from campaign_detect.signals.coaction import given_object_rows
 
 __all__ = [
+    "REPEATED_OBJECT_KINDS",
     "account_graph",
     "assign_accounts",
     "cluster_accounts",
@@ -38,6 +39,8 @@ __all__ = [
     "template_candidates",
 ]
 
+# the kinds of object `object_candidates` looks at by default
+REPEATED_OBJECT_KINDS = ("hashtag", "url", "hashtag_seq")
 _EDGE_COLUMNS = ("a", "b", "weight", "n_events", "n_objects", "shared_templates", "p_chance")
 
 
@@ -95,10 +98,7 @@ def edge_chance(
     span = posts.select((pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds()).item()
     reach = min(window.total_seconds(), _HOUR)
     by_hour = span >= 2 * _DAY_S
-    if rows is None:
-        rows = object_rows(posts, objects, extra_objects, 3)
-    else:
-        rows = rows.filter(pl.col("kind").is_in([*objects, *extra_objects]))
+    rows = given_object_rows(posts, rows, objects, extra_objects, 3)
     # only the posts of accounts in a tested pair matter
     involved = pl.concat([edges["a"], edges["b"]]).unique().implode()
     rows = rows.join(
@@ -539,7 +539,7 @@ def template_candidates(
 def object_candidates(
     posts: pl.DataFrame,
     *,
-    objects: Sequence[str] = ("hashtag", "url", "hashtag_seq"),
+    objects: Sequence[str] = REPEATED_OBJECT_KINDS,
     min_accounts: int = 3,
     max_accounts: int = 1000,
     first_id: int = 0,
@@ -566,10 +566,7 @@ def object_candidates(
     membership, windows
         ``account, cluster`` and ``cluster, start, end``, cluster ids from `first_id` on.
     """
-    if rows is None:
-        rows = object_rows(posts, objects, (), 3)
-    else:
-        rows = rows.filter(pl.col("kind").is_in(list(objects)))
+    rows = given_object_rows(posts, rows, objects, (), 3)
     users = (
         rows.join(posts.select("account", "ts").with_row_index("pidx"), on="pidx")
         .group_by("kind", "object", "account")

@@ -17,6 +17,7 @@ import polars as pl
 from campaign_detect.config import ScanConfig, parse_duration
 from campaign_detect.evidence import cluster_records
 from campaign_detect.graph import (
+    REPEATED_OBJECT_KINDS,
     account_graph,
     assign_accounts,
     cluster_accounts,
@@ -42,8 +43,6 @@ from campaign_detect.signals.templates import TemplateResult, template_groups
 __all__ = ["ScanResult", "scan"]
 
 SCHEMA_VERSION = "1.1"
-# the kinds `object_candidates` looks at (its default)
-_CANDIDATE_OBJECTS = ("hashtag", "url", "hashtag_seq")
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ def scan(
     report(progress, "co-action", 0, stages)
     # the shared objects of every post, computed once for the stages that read them
     rows = object_rows(
-        posts, [*config.objects, *_CANDIDATE_OBJECTS], config.extra_objects, min_sequence=3
+        posts, [*config.objects, *REPEATED_OBJECT_KINDS], config.extra_objects, min_sequence=3
     )
     coact = partial(
         coaction_edges,
@@ -195,7 +194,7 @@ def scan(
     users, user_windows = object_candidates(
         posts,
         min_accounts=config.min_accounts,
-        objects=_CANDIDATE_OBJECTS,
+        objects=REPEATED_OBJECT_KINDS,
         max_accounts=config.max_accounts_per_window,
         first_id=communities["cluster"].n_unique() + script_windows.height,
         rows=rows,

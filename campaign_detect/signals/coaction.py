@@ -46,6 +46,7 @@ __all__ = [
     "coaction_edges",
     "coaction_events",
     "estimate_window",
+    "given_object_rows",
     "object_rows",
 ]
 
@@ -217,7 +218,7 @@ def object_rows(
     )
 
 
-def _given_rows(
+def given_object_rows(
     posts: pl.DataFrame,
     rows: pl.DataFrame | None,
     objects: Sequence[str],
@@ -786,7 +787,7 @@ def coaction_edges(
     _check_kinds(frame, objects, extra_objects)
     report(progress, "co-action objects", 0, None)
     estimated = window is None
-    found = _objects(frame, _given_rows(frame, rows, objects, extra_objects, min_sequence))
+    found = _objects(frame, given_object_rows(frame, rows, objects, extra_objects, min_sequence))
     if window is None:
         rows_t = found.rows.select("g", "acct", "t")
         delta = _estimate(rows_t, q=0.1, p=0.5, max_window=timedelta(hours=1))
@@ -869,7 +870,9 @@ def coaction_events(
     _check_kinds(frame, objects, extra_objects)
     window_us = _window_us(window)
     if bounded is None:
-        found = _objects(frame, _given_rows(frame, rows, objects, extra_objects, min_sequence))
+        found = _objects(
+            frame, given_object_rows(frame, rows, objects, extra_objects, min_sequence)
+        )
         prep = _bound(found, window_us=window_us, cap=max_accounts_per_window, max_pairs=max_pairs)
     else:
         # objects of one account among `accounts` give no pair whatever their other users,
@@ -880,7 +883,7 @@ def coaction_events(
             rows = object_rows(frame.filter(pl.Series(mine)), objects, extra_objects, min_sequence)
             rows = rows.with_columns(pl.Series("pidx", at[rows["pidx"].to_numpy()], pl.UInt32))
         else:
-            rows = _given_rows(frame, rows, objects, extra_objects, min_sequence)
+            rows = given_object_rows(frame, rows, objects, extra_objects, min_sequence)
             rows = rows.filter(pl.Series(mine[rows["pidx"].to_numpy()]))
         prep = _drop_bounded(_objects(frame, rows), bounded, window_us)
     wanted = prep.names.is_in(list(accounts)).to_numpy()
