@@ -247,7 +247,7 @@ class _Objects:
     post_t: np.ndarray  # per post: epoch microseconds
     post_ids: pl.Series
     table: pl.DataFrame  # g, kind, object, n_accounts, idf (objects of >= 2 accounts)
-    rows: pl.DataFrame  # pidx, acct, g, t (unsorted)
+    rows: pl.DataFrame  # pidx, acct, g, t; sorted by (g, t, acct, pidx)
 
 
 @dataclass(frozen=True)
@@ -266,20 +266,58 @@ class _Prepared:
     bounded: pl.DataFrame
 
 
-def _objects(posts: pl.DataFrame, rows: pl.DataFrame) -> _Objects:
-    """The objects of `rows` (`object_rows` of `posts`) used by at least two accounts."""
+def _account_ids(posts: pl.DataFrame) -> tuple[pl.Series, np.ndarray]:
+    """The distinct account keys, sorted, and each post's position among them (its account
+    id). Sorting only the distinct keys and hash-joining them back costs a fraction of
+    ranking every post's key."""
     names = posts["account"].unique().sort()
-    post_acct = (
-        posts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
+    ids = posts.select("account").join(
+        pl.DataFrame({"account": names}).with_row_index("acct"),
+        on="account",
+        how="left",
+        maintain_order="left",
     )
+    return names, ids["acct"].to_numpy().astype(np.int64)
+
+
+def _time_order(post_t: np.ndarray, post_acct: np.ndarray) -> np.ndarray:
+    """Post indices in (t, acct, index) order. Normalised posts already come in it (sorted
+    by ts, account, post_id): checking that is far cheaper than sorting."""
+    dt = np.diff(post_t)
+    if np.all((dt > 0) | ((dt == 0) & (np.diff(post_acct) >= 0))):
+        return np.arange(len(post_t))
+    return np.lexsort((np.arange(len(post_t)), post_acct, post_t))
+
+
+def _objects(posts: pl.DataFrame, rows: pl.DataFrame) -> _Objects:
+    """The objects of `rows` (`object_rows` of `posts`) used by at least two accounts.
+
+    The strings are hashed once, by one group-by on (kind, object); everything after works
+    on integer ids: posts, accounts and objects (``g``, in (kind, object) order). Each
+    object's posts are listed by their rank in (t, acct, pidx) order, so the rows come out
+    sorted for the time sweep without sorting them all.
+    """
+    names, post_acct = _account_ids(posts)
     post_t = posts["ts"].dt.epoch("us").to_numpy()
-    rows = rows.unique(["pidx", "kind", "object"])
-    rows = rows.with_columns(pl.Series("acct", post_acct[rows["pidx"].to_numpy()]))
+    by_time = _time_order(post_t, post_acct)
+    rank = np.empty(len(by_time), dtype=np.int64)
+    rank[by_time] = np.arange(len(by_time))
+    kinds = pl.Enum(rows["kind"].unique().sort())
     n_accounts_total = max(1, names.len())
     table = (
-        rows.group_by("kind", "object")
-        .agg(pl.col("acct").n_unique().cast(pl.UInt32).alias("n_accounts"))
+        rows.select(
+            pl.col("kind").cast(kinds),
+            "object",
+            pl.Series("rank", rank[rows["pidx"].to_numpy()]),
+            pl.Series("acct", post_acct[rows["pidx"].to_numpy()]),
+        )
+        .group_by("kind", "object")
+        .agg(
+            pl.col("rank").unique().sort(),
+            pl.col("acct").n_unique().cast(pl.UInt32).alias("n_accounts"),
+        )
         .filter(pl.col("n_accounts") >= 2)
+        .with_columns(pl.col("kind").cast(pl.String))
         .sort("kind", "object")
         .with_row_index("g")
         .with_columns(
@@ -288,16 +326,20 @@ def _objects(posts: pl.DataFrame, rows: pl.DataFrame) -> _Objects:
             (1.0 + n_accounts_total / pl.col("n_accounts").cast(pl.Float64)).log().alias("idf")
         )
     )
-    rows = rows.join(table.select("kind", "object", "g"), on=["kind", "object"]).drop(
-        "kind", "object"
+    rows = table.select("g", "rank").explode("rank")
+    pidx = by_time[rows["rank"].to_numpy()]
+    rows = rows.select(
+        pl.Series("pidx", pidx, pl.UInt32),
+        pl.Series("acct", post_acct[pidx]),
+        "g",
+        pl.Series("t", post_t[pidx]),
     )
-    rows = rows.with_columns(pl.Series("t", post_t[rows["pidx"].to_numpy()]))
     return _Objects(
         names=names,
         post_acct=post_acct,
         post_t=post_t,
         post_ids=posts["post_id"],
-        table=table,
+        table=table.drop("rank"),
         rows=rows,
     )
 
@@ -318,7 +360,9 @@ def _bound(
             (pl.col("n_accounts") > cap) | (pl.col("n_posts") > _POSTS_PER_ACCOUNT * cap)
         )
         if busy.height:
-            rows = rows.join(busy.select("g", "cell"), on=["g", "cell"], how="anti")
+            rows = rows.join(
+                busy.select("g", "cell"), on=["g", "cell"], how="anti", maintain_order="left"
+            )
             start = (pl.col("cell") * window_us).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
             bounded = (
                 busy.join(table.select("g", "kind", "object"), on="g")
@@ -334,7 +378,6 @@ def _bound(
                 .sort("start", "kind", "object")
             )
         rows = rows.drop("cell")
-    rows = rows.sort("g", "t", "acct", "pidx")
     g = rows["g"].to_numpy().astype(np.int64)
     t = rows["t"].to_numpy().astype(np.int64)
     if window_us is not None and max_pairs is not None and len(g):
@@ -374,9 +417,8 @@ def _drop_bounded(found: _Objects, bounded: pl.DataFrame, window_us: int) -> _Pr
     dropped = named.filter(pl.col("action") == _BUDGET).select("g")
     rows = (
         found.rows.with_columns((pl.col("t") // window_us).alias("cell"))
-        .join(cells, on=["g", "cell"], how="anti")
-        .join(dropped, on="g", how="anti")
-        .sort("g", "t", "acct", "pidx")
+        .join(cells, on=["g", "cell"], how="anti", maintain_order="left")
+        .join(dropped, on="g", how="anti", maintain_order="left")
     )
     return _Prepared(
         names=found.names,
@@ -642,9 +684,12 @@ def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFra
     pb = (k % np.uint64(n_posts)).astype(np.int64)
     ta = prep.post_t[pa]
     tb = prep.post_t[pb]
+    ab = post_pairs["ab"].to_numpy()
     post_pairs = post_pairs.with_columns(
-        pl.Series("pa", pa),
-        pl.Series("pb", pb),
+        # (post, partner's account) as one integer: it determines the account pair, so the
+        # per-post group-by below needs one key, not two
+        pl.Series("post_a", pa.astype(np.uint64) * np.uint64(n_acc) + ab % np.uint64(n_acc)),
+        pl.Series("post_b", pb.astype(np.uint64) * np.uint64(n_acc) + ab // np.uint64(n_acc)),
         pl.Series("lo", np.minimum(ta, tb)),
         pl.Series("hi", np.maximum(ta, tb)),
         pl.Series("lead2", 2 * (ta < tb).astype(np.int64) + (ta == tb).astype(np.int64)),
@@ -653,8 +698,8 @@ def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFra
     def side(column: str, suffix: str) -> pl.DataFrame:
         # each post of one side counts once however many partner posts it has
         return (
-            post_pairs.group_by("ab", column)
-            .agg(pl.col("w").max())
+            post_pairs.group_by(column)
+            .agg(pl.col("ab").first(), pl.col("w").max())
             .group_by("ab")
             .agg(pl.col("w").sum().alias("w" + suffix), pl.len().alias("n" + suffix))
         )
@@ -666,29 +711,30 @@ def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFra
         pl.len().alias("n_pairs"),
     )
     edges = (
-        timing.join(side("pa", "_a"), on="ab")
-        .join(side("pb", "_b"), on="ab")
+        timing.join(side("post_a", "_a"), on="ab")
+        .join(side("post_b", "_b"), on="ab")
         .join(objects, on="ab")
         .with_columns(
             (pl.col("ab") // n_acc).cast(pl.Int64).alias("ia"),
             (pl.col("ab") % n_acc).cast(pl.Int64).alias("ib"),
+            (pl.min_horizontal("w_a", "w_b").cast(pl.Float64) / _WEIGHT_UNIT).alias("weight"),
         )
+        # account ids sort as the keys do (they are positions among the sorted keys)
+        .sort(["weight", "ia", "ib"], descending=[True, False, False])
     )
     names = prep.names
     return (
         edges.select(
             names.gather(edges["ia"]).alias("a"),
             names.gather(edges["ib"]).alias("b"),
-            (pl.min_horizontal("w_a", "w_b").cast(pl.Float64) / _WEIGHT_UNIT).alias("weight"),
+            "weight",
             pl.min_horizontal("n_a", "n_b").cast(pl.UInt32).alias("n_events"),
             pl.col("n_objects"),
             _kind_lists(edges["kbits"].to_numpy(), kind_names),
             pl.col("first").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
             pl.col("last").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
             (pl.col("lead2") / (2 * pl.col("n_pairs"))).alias("a_first"),
-        )
-        .sort(["weight", "a", "b"], descending=[True, False, False])
-        .cast(_EDGE_SCHEMA)  # type: ignore[arg-type]
+        ).cast(_EDGE_SCHEMA)  # type: ignore[arg-type]
     )
 
 
@@ -907,25 +953,50 @@ def coaction_events(
         parts.append(pl.DataFrame({"pa": pa, "pb": pb, "g": g[i]}))
     if not parts:
         return pl.DataFrame(schema=_EVENT_SCHEMA)
-    pairs = pl.concat(parts)
+    pairs = _event_order(prep, pl.concat(parts))
     pa = pairs["pa"].to_numpy()
     pb = pairs["pb"].to_numpy()
     objects_of = prep.objects.select("kind", "object")
     gi = pairs["g"].cast(pl.Int64)
     ts = pl.Series(prep.post_t).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    return (
-        pl.DataFrame(
-            {
-                "kind": objects_of["kind"].gather(gi),
-                "object": objects_of["object"].gather(gi),
-                "a": prep.names.gather(prep.post_acct[pa]),
-                "b": prep.names.gather(prep.post_acct[pb]),
-                "post_id_a": prep.post_ids.gather(pa),
-                "post_id_b": prep.post_ids.gather(pb),
-                "ts_a": ts.gather(pa),
-                "ts_b": ts.gather(pb),
-            }
-        )
-        .cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
-        .sort("a", "b", "ts_a", "ts_b", "kind", "object", "post_id_a", "post_id_b")
+    return pl.DataFrame(
+        {
+            "kind": objects_of["kind"].gather(gi),
+            "object": objects_of["object"].gather(gi),
+            "a": prep.names.gather(prep.post_acct[pa]),
+            "b": prep.names.gather(prep.post_acct[pb]),
+            "post_id_a": prep.post_ids.gather(pa),
+            "post_id_b": prep.post_ids.gather(pb),
+            "ts_a": ts.gather(pa),
+            "ts_b": ts.gather(pb),
+        }
+    ).cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
+
+
+def _event_order(prep: _Prepared, pairs: pl.DataFrame) -> pl.DataFrame:
+    """`pairs` (``pa, pb, g``) sorted as `coaction_events` returns them: by ``a, b, ts_a,
+    ts_b, kind, object, post_id_a, post_id_b``.
+
+    Sorted on integers with the same order as those strings: account ids (positions among
+    the sorted keys), ``g`` (objects are numbered in (kind, object) order) and the ranks of
+    the post ids involved. Sorting the strings themselves cost most of the time.
+    """
+    pa = pairs["pa"].to_numpy()
+    pb = pairs["pb"].to_numpy()
+    involved = np.unique(np.concatenate([pa, pb]))
+    # dense ranks start at 1: a missing id gets 0, first, as nulls sort first
+    id_rank = (
+        prep.post_ids.gather(pl.Series(involved))
+        .rank("dense")
+        .cast(pl.Int64)
+        .fill_null(0)
+        .to_numpy()
     )
+    return pairs.with_columns(
+        pl.Series("acct_a", prep.post_acct[pa]),
+        pl.Series("acct_b", prep.post_acct[pb]),
+        pl.Series("t_a", prep.post_t[pa]),
+        pl.Series("t_b", prep.post_t[pb]),
+        pl.Series("id_a", id_rank[np.searchsorted(involved, pa)]),
+        pl.Series("id_b", id_rank[np.searchsorted(involved, pb)]),
+    ).sort("acct_a", "acct_b", "t_a", "t_b", "g", "id_a", "id_b")

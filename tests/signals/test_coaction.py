@@ -441,6 +441,32 @@ def test_matches_brute_force(draws, window_s):
     assert got == {(a, b, p, q) for (a, b), pp in expected.items() for p, q in pp}
 
 
+def test_outputs_sorted_as_documented_whatever_the_post_order():
+    # posts out of time order, account keys out of first-seen order, ties in time, one
+    # post pair sharing several objects, post ids that sort unlike the posts
+    rng = np.random.default_rng(7)
+    rows = [
+        {
+            "post_id": f"id{rng.integers(1000)}-{i}",
+            "account": ["zed", "ani", "mo", "budi", "ca"][i % 5],
+            "ts": _at(int(rng.integers(0, 40))),
+            "text": " ".join(f"#{t}" for t in rng.choice(["x", "y", "z"], 2, replace=False)),
+        }
+        for i in range(60)
+    ]
+    posts = make_posts(rows)
+    edges = coaction_edges(posts, window="10s").edges
+    assert edges.height > 0
+    assert edges.equals(edges.sort(["weight", "a", "b"], descending=[True, False, False]))
+    events = coaction_events(posts, accounts=["zed", "ani", "mo", "budi", "ca"], window="10s")
+    key = ["a", "b", "ts_a", "ts_b", "kind", "object", "post_id_a", "post_id_b"]
+    assert events.height > 0
+    assert events.equals(events.sort(key))
+    # the same post pair on several objects, and one post paired with several in one instant
+    assert events.select(key[:4] + key[6:]).is_duplicated().any()
+    assert events.select(key[:4]).is_duplicated().any()
+
+
 # --- reused work ---------------------------------------------------------------------------
 def test_precomputed_rows_give_the_same_edges():
     # rows computed once for more kinds than asked (as scan does) change nothing
