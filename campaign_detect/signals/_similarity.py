@@ -11,6 +11,11 @@ and polars: no Python loop runs per text or per pair.
   clipped IDF, L2-normalised), built for the texts that have candidates only.
 - `verify`: exact cosines of the candidate pairs.
 
+The independent parts (minhash columns, LSH bands, chunks of pairs) run on as many threads
+as polars uses (`polars.thread_pool_size`, set by ``POLARS_MAX_THREADS``): numpy and
+scipy.sparse release the GIL in the array work that dominates them. Results are combined in
+their fixed order, so the output does not depend on the number of threads.
+
 References
 ----------
 .. [1] A. Z. Broder, "On the resemblance and containment of documents", SEQUENCES 1997.
@@ -19,13 +24,19 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
 __all__: list[str] = []
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 _CHAR_N = 3
 _IDF_CLIP_DF = 3  # df at which weights stop changing; see `feature_matrix`
@@ -97,12 +108,25 @@ def _signatures(words: sp.csr_matrix, n_hashes: int, seed: int) -> tuple[np.ndar
     columns = words.indices[keep]
     starts = np.concatenate([[0], np.cumsum(counts)])[rows]
     rng = np.random.default_rng(seed)
+    ranks = [rng.permutation(words.shape[1]).astype(np.uint32) for _ in range(n_hashes)]
     signatures = np.empty((rows.size, n_hashes), dtype=np.uint32)
-    for h in range(n_hashes):
-        rank = rng.permutation(words.shape[1]).astype(np.uint32)
-        if rows.size:
-            signatures[:, h] = np.minimum.reduceat(rank[columns], starts)
+
+    def minhash(h: int) -> None:
+        signatures[:, h] = np.minimum.reduceat(ranks[h][columns], starts)
+
+    if rows.size:
+        _in_parallel(minhash, range(n_hashes))
     return rows, signatures
+
+
+def _in_parallel(task: Callable[[_Item], _Result], items: Iterable[_Item]) -> list[_Result]:
+    """`task` of each item on polars' number of threads; results in the items' order."""
+    items = list(items)
+    threads = min(pl.thread_pool_size(), len(items))
+    if threads <= 1:
+        return [task(item) for item in items]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(task, items))
 
 
 def _pairs_in_runs(
@@ -151,40 +175,21 @@ def candidate_pairs(
     posts = n_posts[rows]
     keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
     packed = _packed_minhashes(signatures)
-    lefts, rights, agrees, pivotal = [], [], [], []
-    n_bounded = 0
-    n_skipped = 0
-    for band in range(_BANDS):
-        key = keys[:, band]
-        order = np.argsort(key, kind="stable").astype(np.int32)  # within a bucket: text order
-        sorted_key = key[order]
-        starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
-        sizes = np.diff(np.r_[starts, order.size])
-        small = (sizes >= 2) & (sizes <= max_bucket)
-        left, right = _pairs_in_runs(order, starts[small], sizes[small])
-        pivot = np.zeros(left.size, dtype=bool)
-        big = sizes > max_bucket
-        if big.any():
-            big_left, big_right, big_pivot = _bounded_bucket_pairs(
-                order, starts[big], sizes[big], posts, tie
-            )
-            left = np.concatenate([left, big_left])
-            right = np.concatenate([right, big_right])
-            pivot = np.concatenate([pivot, big_pivot])
-            n_bounded += int(big.sum())
-            total = sizes[big].astype(np.int64)
-            n_skipped += max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
-        keep, agree = _first_band_and_agreeing(packed, left, right, band)
-        lefts.append(left[keep])
-        rights.append(right[keep])
-        agrees.append(agree[keep])
-        pivotal.append(pivot[keep])
-    left, right, agree = np.concatenate(lefts), np.concatenate(rights), np.concatenate(agrees)
-    del lefts, rights, agrees  # the parts are copied: free them before the partner cap
+
+    def in_band(band: int) -> _BandPairs:
+        return _band_pairs(band, keys[:, band], packed, posts, tie, max_bucket)
+
+    bands = _in_parallel(in_band, range(_BANDS))
+    left = np.concatenate([found.left for found in bands])
+    right = np.concatenate([found.right for found in bands])
+    agree = np.concatenate([found.agree for found in bands])
     # pairs with a bucket's pivot that agree closely always stay: they tie a huge script
     # to its likely centre; the others (most pivot pairs, nearly all of them dissimilar)
     # compete for the partner cap like any pair
-    pivotal_close = np.concatenate(pivotal) & (agree >= _PIVOT_AGREE)
+    pivotal_close = np.concatenate([found.pivot for found in bands]) & (agree >= _PIVOT_AGREE)
+    n_bounded = sum(found.n_bounded for found in bands)
+    n_skipped = sum(found.n_skipped for found in bands)
+    del bands  # the parts are copied: free them before the partner cap
     top = _top_partners(left, right, agree, posts, tie, rows.size) | pivotal_close
     n_skipped += int(left.size - top.sum())
     a, b = rows[left[top]], rows[right[top]]
@@ -192,6 +197,49 @@ def candidate_pairs(
     codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
     codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return Candidates(np.column_stack([codes // n, codes % n]), n_bounded, n_skipped)
+
+
+@dataclass(frozen=True)
+class _BandPairs:
+    """Pairs met for the first time in one band, with their agreement and bounding counts."""
+
+    left: np.ndarray  # positions in the signature rows, int32
+    right: np.ndarray
+    agree: np.ndarray  # equal minhashes of 32, int8
+    pivot: np.ndarray  # a pair with a huge bucket's pivot
+    n_bounded: int
+    n_skipped: int
+
+
+def _band_pairs(
+    band: int,
+    key: np.ndarray,
+    packed: np.ndarray,
+    posts: np.ndarray,
+    tie: np.ndarray,
+    max_bucket: int,
+) -> _BandPairs:
+    """Pairs of texts whose `band` (its two minhashes packed in `key`) agrees."""
+    order = np.argsort(key, kind="stable").astype(np.int32)  # within a bucket: text order
+    sorted_key = key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    sizes = np.diff(np.r_[starts, order.size])
+    small = (sizes >= 2) & (sizes <= max_bucket)
+    left, right = _pairs_in_runs(order, starts[small], sizes[small])
+    pivot = np.zeros(left.size, dtype=bool)
+    big = sizes > max_bucket
+    n_skipped = 0
+    if big.any():
+        big_left, big_right, big_pivot = _bounded_bucket_pairs(
+            order, starts[big], sizes[big], posts, tie
+        )
+        left = np.concatenate([left, big_left])
+        right = np.concatenate([right, big_right])
+        pivot = np.concatenate([pivot, big_pivot])
+        total = sizes[big].astype(np.int64)
+        n_skipped = max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
+    keep, agree = _first_band_and_agreeing(packed, left, right, band)
+    return _BandPairs(left[keep], right[keep], agree[keep], pivot[keep], int(big.sum()), n_skipped)
 
 
 def _top_partners(
@@ -216,37 +264,47 @@ def _top_partners(
         rank = np.empty(order.size, dtype=np.int64)
         rank[order] = _ranks(np.bincount(node, minlength=n)[np.unique(node)])
         return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
-    # each pair twice, as (text, preference for its partner), packed in one int64 per entry
+    # each pair twice, as one int64 key per end: the text, then 63 - agreement (most
+    # agreeing first), then the partner's rank
     shift = bits + 6
-    # the preference of each end for the other, each partner rank gathered once
-    of_left = 63 - agree.astype(np.int64)
-    of_left <<= bits
-    of_right = of_left | partner_rank[left]
-    of_left |= partner_rank[right]
     keys = np.empty(2 * left.size, dtype=np.int64)
-    for half, (node, preference) in enumerate([(left, of_left), (right, of_right)]):
-        key = keys[half * left.size : (half + 1) * left.size]
-        key[:] = node
-        key <<= shift
-        key |= preference
+    halves = [(keys[: left.size], left, right), (keys[left.size :], right, left)]
+    _in_parallel(lambda half: _pack_keys(*half, agree, partner_rank, bits), halves)
+    del halves
     keys.sort()  # in place: a sort of values, no argsort and no copy
-    sizes = np.bincount(left, minlength=n) + np.bincount(right, minlength=n)
-    limit = _kth_smallest(keys, sizes) & ((1 << shift) - 1)  # the preference part
+    # each text's _TOP_PARTNERS-th best partner, as (agreement, rank) cut-offs; a text with
+    # fewer partners keeps them all (cut-off agreement -1)
+    first = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << shift)
+    crowded = np.diff(first) >= _TOP_PARTNERS
+    limit = keys[first[:-1][crowded] + _TOP_PARTNERS - 1]
     del keys
-    return (of_left <= limit[left]) | (of_right <= limit[right])
+    cut_agree = np.full(n, -1, dtype=np.int8)
+    cut_agree[crowded] = 63 - ((limit >> bits) & 63)
+    cut_rank = np.zeros(n, dtype=np.int64)
+    cut_rank[crowded] = limit & ((1 << bits) - 1)
+
+    def among_top(node: np.ndarray, partner: np.ndarray) -> np.ndarray:
+        cut = cut_agree[node]
+        return (agree > cut) | ((agree == cut) & (partner_rank[partner] <= cut_rank[node]))
+
+    of_left, of_right = _in_parallel(lambda ends: among_top(*ends), [(left, right), (right, left)])
+    return of_left | of_right
 
 
-def _kth_smallest(keys: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Per node, its `_TOP_PARTNERS`-th smallest sorted key (all pass when it has fewer).
-
-    `keys` are sorted and grouped by node (the node in the high bits); `sizes` counts each
-    node's keys. A node with fewer than `_TOP_PARTNERS` keys gets the largest int64.
-    """
-    at = np.cumsum(sizes) - sizes + _TOP_PARTNERS - 1
-    limit = np.full(sizes.size, np.iinfo(np.int64).max)
-    crowded = sizes >= _TOP_PARTNERS
-    limit[crowded] = keys[at[crowded]]
-    return limit
+def _pack_keys(
+    key: np.ndarray,
+    node: np.ndarray,
+    partner: np.ndarray,
+    agree: np.ndarray,
+    partner_rank: np.ndarray,
+    bits: int,
+) -> None:
+    """Fill `key` with ``node | 63 - agree | partner_rank[partner]``, most agreeing first."""
+    key[:] = node
+    key <<= 6
+    key |= 63 - agree
+    key <<= bits
+    key |= partner_rank[partner]
 
 
 def _packed_minhashes(signatures: np.ndarray) -> np.ndarray:
@@ -367,15 +425,16 @@ def verify(
     matrix: sp.csr_matrix, pairs: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact cosine of each candidate pair; keep those at or above the threshold."""
-    lefts, rights, sims = [], [], []
-    for start in range(0, pairs.shape[0], _VERIFY_CHUNK):
+
+    def similar(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         chunk = pairs[start : start + _VERIFY_CHUNK]
         sim = np.asarray(matrix[chunk[:, 0]].multiply(matrix[chunk[:, 1]]).sum(axis=1)).ravel()
         keep = sim >= threshold - _EPS
-        lefts.append(chunk[keep, 0])
-        rights.append(chunk[keep, 1])
-        sims.append(np.minimum(sim[keep], 1.0))
-    if not lefts:
+        return chunk[keep, 0], chunk[keep, 1], np.minimum(sim[keep], 1.0)
+
+    found = _in_parallel(similar, range(0, pairs.shape[0], _VERIFY_CHUNK))
+    if not found:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
+    lefts, rights, sims = zip(*found, strict=True)
     return np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims)

@@ -280,6 +280,18 @@ def test_huge_buckets_are_bounded_and_reported():
     assert result.groups.row(0, named=True)["n_accounts"] == 32
 
 
+@pytest.mark.parametrize("threads", [1, 3])
+def test_result_does_not_depend_on_the_number_of_threads(monkeypatch, threads):
+    rows = _background(300) + _script_rows(SCRIPT_VARIANTS * 4, prefix="s", start=T0)
+    posts = _posts(rows)
+    expected = template_groups(posts, max_bucket=4)
+    monkeypatch.setattr(pl, "thread_pool_size", lambda: threads)
+    found = template_groups(posts, max_bucket=4)
+    assert found.stats == expected.stats
+    assert found.groups.equals(expected.groups)
+    assert found.members.equals(expected.members)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
