@@ -33,6 +33,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from campaign_detect._arrays import distinct
+
 __all__: list[str] = []
 
 _Item = TypeVar("_Item")
@@ -48,6 +50,7 @@ _PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estima
 _AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 _VERIFY_CHUNK = 250_000
+_DF_BLOCK = 500_000  # texts per block when counting gram frequencies
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
@@ -76,19 +79,20 @@ class Candidates:
 def word_matrix(keys: pl.Series) -> Words:
     """Binary text x word matrix of space-separated word keys (columns in word order)."""
     n = keys.len()
-    entries = (
-        pl.DataFrame({"tid": np.arange(n, dtype=np.int64), "key": keys})
-        .select("tid", word=pl.col("key").str.split(" "))
-        .explode("word")
-    )
-    # numbering the few distinct words and joining is cheaper than ranking every occurrence
-    vocabulary = entries["word"].unique().sort()
-    ids = pl.DataFrame({"word": vocabulary, "wid": np.arange(vocabulary.len(), dtype=np.int32)})
-    cells = entries.join(ids, on="word").select("tid", "wid").unique().sort("tid", "wid")
+    split = keys.str.split(" ")
+    entries = split.explode()
+    vocabulary = entries.unique().sort()
+    # an enum over the sorted vocabulary numbers every word by its position: one hash
+    # lookup per word, where a join on the word strings cost several times more
+    wid = entries.cast(pl.Enum(vocabulary)).to_physical().to_numpy().astype(np.int64)
+    tid = np.repeat(np.arange(n, dtype=np.int64), split.list.len().to_numpy())
+    base = max(vocabulary.len(), 1)
+    cells = distinct(tid * base + wid)  # by text, then word; each once
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cells["tid"].to_numpy(), minlength=n), out=indptr[1:])
+    np.cumsum(np.bincount(cells // base, minlength=n), out=indptr[1:])
     matrix = sp.csr_matrix(
-        (np.ones(cells.height), cells["wid"].to_numpy(), indptr), shape=(n, vocabulary.len())
+        (np.ones(cells.size), (cells % base).astype(np.int32), indptr),
+        shape=(n, vocabulary.len()),
     )
     return Words(matrix=matrix, vocabulary=vocabulary)
 
@@ -406,19 +410,36 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
         (np.ones(grams.height), (grams["wid"].to_numpy(), grams["gid"].to_numpy())),
         shape=(matrix.shape[1], n_grams),
     )
-    text_grams = matrix @ word_grams  # counts; a gram in two words of a text counts once
-    text_grams.data[:] = 1.0
-    both = sp.hstack([matrix, text_grams], format="csr")
-    df = np.bincount(both.indices, minlength=both.shape[1])
+    gram_df = _gram_document_frequency(matrix, word_grams)
+    df = np.concatenate([np.bincount(matrix.indices, minlength=matrix.shape[1]), gram_df])
     clip = max(1, min(_IDF_CLIP_DF, n))
     weight = np.log(n / np.minimum(np.maximum(df, 1), clip)) + 1.0
-    selected = np.zeros(n, dtype=bool)
-    selected[rows] = True
-    both = sp.csr_matrix(sp.diags(selected.astype(np.float64)) @ both)
-    both.eliminate_zeros()
+    chosen = matrix[rows]
+    text_grams = chosen @ word_grams  # counts; a gram in two words of a text counts once
+    text_grams.data[:] = 1.0
+    both = sp.hstack([chosen, text_grams], format="csr")
     both.data = weight[both.indices]
     norms = np.sqrt(np.asarray(both.multiply(both).sum(axis=1)).ravel())
-    return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, _EPS)) @ both)
+    both = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, _EPS)) @ both)
+    # back to one row per text, the texts not chosen empty
+    sizes = np.zeros(n, dtype=np.int64)
+    sizes[rows] = np.diff(both.indptr)
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    return sp.csr_matrix((both.data, both.indices, indptr), shape=(n, both.shape[1]))
+
+
+def _gram_document_frequency(words: sp.csr_matrix, word_grams: sp.csr_matrix) -> np.ndarray:
+    """Texts containing each character 3-gram, a block of texts at a time: the whole text x
+    gram matrix of ten million texts would not fit in memory beside the rest."""
+
+    def in_block(start: int) -> np.ndarray:
+        grams = words[start : start + _DF_BLOCK] @ word_grams  # no gram twice in a row
+        return np.bincount(grams.indices, minlength=word_grams.shape[1])
+
+    df = np.zeros(word_grams.shape[1], dtype=np.int64)
+    for counts in _in_parallel(in_block, range(0, words.shape[0], _DF_BLOCK)):
+        df += counts
+    return df
 
 
 def verify(

@@ -34,6 +34,7 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
+from campaign_detect._arrays import distinct
 from campaign_detect.config import parse_duration
 from campaign_detect.entities import strip_entities
 from campaign_detect.errors import InputError
@@ -740,11 +741,11 @@ def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFra
 
 def _kind_lists(bits: np.ndarray, kind_names: list[str]) -> pl.Series:
     """Bit masks of kind codes as sorted lists of kind names (few distinct masks)."""
-    masks, inverse = np.unique(bits, return_inverse=True)
+    masks = distinct(bits)
     lists = [[k for c, k in enumerate(kind_names) if int(m) >> c & 1] for m in masks]
     return (
         pl.Series("kinds", lists, dtype=pl.List(pl.String))
-        .gather(pl.Series(inverse.ravel().astype(np.int64)))
+        .gather(pl.Series(np.searchsorted(masks, bits).astype(np.int64)))
         .alias("kinds")
     )
 
@@ -983,7 +984,7 @@ def _event_order(prep: _Prepared, pairs: pl.DataFrame) -> pl.DataFrame:
     """
     pa = pairs["pa"].to_numpy()
     pb = pairs["pb"].to_numpy()
-    involved = np.unique(np.concatenate([pa, pb]))
+    involved = distinct(np.concatenate([pa, pb]))
     # dense ranks start at 1: a missing id gets 0, first, as nulls sort first
     id_rank = (
         prep.post_ids.gather(pl.Series(involved))

@@ -44,6 +44,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from campaign_detect._arrays import distinct
 from campaign_detect.entities import strip_entities
 from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
@@ -405,36 +406,45 @@ def _information(
 ) -> tuple[pl.DataFrame, int]:
     """Bits beyond chance of each group's representative (see `template_groups`).
 
-    Words are the columns of the text x word matrix `words`: integer ids join and dedupe
-    several times faster than the word strings.
+    Words are the columns of the text x word matrix `words`. A word's df (units using it)
+    is counted on integer codes of (unit, word) with numpy: at ten million posts the same
+    count as a polars join and unique over (group, day, word) rows took ten times the time
+    and memory.
     """
-    units = (
-        post_text.select("tid", day=pl.col("ts").dt.date())
-        .join(texts.select("tid", "rep"), on="tid")
-        .unique(["tid", "day"])
-    )
-    n_units = units.select("rep", "day").n_unique()
-    if n_units == 0:
+    if post_text.is_empty():
         return pl.DataFrame(schema={"rep": pl.Int64(), "information": pl.Float64()}), 0
+    tid = post_text["tid"].to_numpy()
+    day = post_text["ts"].dt.date().cast(pl.Int32).to_numpy().astype(np.int64)
+    day -= day.min()
+    n_days = int(day.max()) + 1
+    text_days = distinct(tid * n_days + day)  # each text's distinct days
+    text, day = text_days // n_days, text_days % n_days
+    rep = texts["rep"].to_numpy()  # row = tid
+    unit_of = rep[text] * n_days + day
+    units = distinct(unit_of)
+    unit = np.searchsorted(units, unit_of)
+    n_units = units.size
+    counts = np.diff(words.indptr)[text]
+    at = np.repeat(words.indptr[text] - (np.cumsum(counts) - counts), counts)
+    at += np.arange(at.size)
+    unit_words = distinct(np.repeat(unit, counts) * words.shape[1] + words.indices[at])
+    df = np.bincount(unit_words % words.shape[1], minlength=words.shape[1])
+    used = np.flatnonzero(df)
+    document_frequency = pl.DataFrame(
+        {"wid": used.astype(words.indices.dtype), "df": df[used].astype(np.uint32)}
+    )
     cells = pl.DataFrame(
         {
             "tid": np.repeat(np.arange(words.shape[0], dtype=np.int64), np.diff(words.indptr)),
             "wid": words.indices,
         }
     )
-    df = (
-        units.join(cells, on="tid")
-        .select("rep", "day", "wid")
-        .unique()
-        .group_by("wid")
-        .agg(df=pl.len())
-    )
     log_units = math.log2(n_units)
     information = (
         texts.filter(pl.col("tid") == pl.col("rep"))
         .select("rep", "tid")
         .join(cells, on="tid")
-        .join(df, on="wid")
+        .join(document_frequency, on="wid")
         .group_by("rep")
         .agg(information=(log_units - pl.col("df").cast(pl.Float64).log(2)).sum() - log_units)
     )
