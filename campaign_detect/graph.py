@@ -14,6 +14,7 @@ well-connected communities. Scientific Reports 9, 5233.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Sequence
 from datetime import timedelta
@@ -201,6 +202,77 @@ def merge_windows(
     )
 
 
+def _template_sets(
+    template_members: pl.DataFrame, posts: pl.DataFrame
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, int]:
+    """The templates each account posted, as one run of integer keys per account.
+
+    Returns the accounts (``account``, row ``i``), where each row's run starts (with a
+    final end), the keys ``i · width + template`` (templates numbered densely) and
+    `width`: whether account `i` posted template `t` is whether ``i · width + t`` is a key.
+    """
+    sets = (
+        template_members.select("post_id", "template_id")
+        .join(posts.select("post_id", "account"), on="post_id")
+        .group_by("account")
+        .agg(pl.col("template_id").unique())
+        .with_row_index("i")
+    )
+    _, template = np.unique(sets["template_id"].explode().to_numpy(), return_inverse=True)
+    width = int(template.max()) + 1 if len(template) else 1
+    sizes = sets["template_id"].list.len().to_numpy().astype(np.int64)
+    row = np.repeat(np.arange(sets.height, dtype=np.int64), sizes)
+    keys = row * width + template
+    return sets.select("account", "i"), np.concatenate([[0], np.cumsum(sizes)]), keys, width
+
+
+def _rows_of(accounts: pl.Series, index: pl.DataFrame) -> np.ndarray:
+    """The row ``i`` in `index` (``account, i``) of each of `accounts`, -1 when absent."""
+    found = accounts.to_frame("account").join(
+        index, on="account", how="left", maintain_order="left"
+    )
+    return found["i"].fill_null(-1).cast(pl.Int64).to_numpy()
+
+
+def _shared_counts(
+    a: np.ndarray,
+    b: np.ndarray,
+    sets: tuple[np.ndarray, np.ndarray, int],
+    *,
+    chunk: int = 4_000_000,
+) -> np.ndarray:
+    """For each pair of rows (`a`, `b`; -1 for none) of the `sets` (``starts, keys,
+    width`` as from `_template_sets`), how many templates both rows hold.
+
+    Every template of the smaller of the two is looked up among the other's (a hash
+    lookup of its key), so the work is the smaller sets' total size rather than a join of
+    every pair with all the templates of one side; pairs are taken about `chunk` lookups
+    at a time to keep memory flat.
+    """
+    starts, keys, width = sets
+    sizes = np.diff(starts)
+    present = (a >= 0) & (b >= 0)
+    size_a = np.where(present, sizes[np.maximum(a, 0)], 0)
+    size_b = np.where(present, sizes[np.maximum(b, 0)], 0)
+    small = np.where(size_a <= size_b, a, b)
+    other = np.where(size_a <= size_b, b, a)
+    looked = np.minimum(size_a, size_b)
+    ends = np.cumsum(looked)
+    total = int(ends[-1]) if len(ends) else 0
+    bounds = np.searchsorted(ends, np.arange(chunk, total, chunk), side="right")
+    known = pl.Series(keys).implode()
+    counts = np.zeros(len(a), dtype=np.int64)
+    for lo, hi in itertools.pairwise(np.unique(np.concatenate([[0], bounds, [len(a)]]))):
+        n = looked[lo:hi]
+        pair = np.repeat(np.arange(lo, hi), n)
+        first = np.repeat(ends[lo:hi] - n - (ends[lo] - n[0]), n)
+        template = keys[starts[small[pair]] + np.arange(len(pair)) - first] % width
+        wanted = other[pair] * width + template
+        held = pl.Series(wanted).is_in(known).to_numpy()
+        counts[lo:hi] = np.bincount(pair[held] - lo, minlength=hi - lo)
+    return counts
+
+
 def shared_templates(
     edges: pl.DataFrame, template_members: pl.DataFrame, posts: pl.DataFrame
 ) -> pl.DataFrame:
@@ -215,21 +287,11 @@ def shared_templates(
     posts
         The post frame, to map post ids to accounts.
     """
-    account_templates = (
-        template_members.join(posts.select("post_id", "account"), on="post_id")
-        .select("account", "template_id")
-        .unique()
+    index, starts, keys, width = _template_sets(template_members, posts)
+    counts = _shared_counts(
+        _rows_of(edges["a"], index), _rows_of(edges["b"], index), (starts, keys, width)
     )
-    counts = (
-        edges.select("a", "b")
-        .join(account_templates.rename({"account": "a"}), on="a")
-        .join(account_templates.rename({"account": "b"}), on=["b", "template_id"])
-        .group_by("a", "b")
-        .agg(pl.len().cast(pl.UInt32).alias("shared_templates"))
-    )
-    return edges.join(counts, on=["a", "b"], how="left").with_columns(
-        pl.col("shared_templates").fill_null(0)
-    )
+    return edges.with_columns(pl.Series("shared_templates", counts, dtype=pl.UInt32))
 
 
 def account_graph(
@@ -373,12 +435,11 @@ def _pushed(
     position = np.arange(len(key))
     best_p = np.full(len(key), np.inf)
     best_last = t.copy()
+    before = np.searchsorted(everyone, t)  # posts of anyone before each post
     for w in widths:
         # posts of the same template, and posts of anyone, within `w` after each post
         k = np.searchsorted(key, key + w, side="right") - position
-        share = (
-            np.searchsorted(everyone, t + w, side="right") - np.searchsorted(everyone, t)
-        ) / len(everyone)
+        share = (np.searchsorted(everyone, t + w, side="right") - before) / len(everyone)
         p = len(widths) * span / w * binom.sf(k - 1, sizes, share)
         better = (p < best_p) & (2 * k >= sizes)
         best_p[better], best_last[better] = p[better], t[position + k - 1][better]

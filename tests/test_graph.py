@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -52,6 +53,34 @@ def test_shared_templates_counts_templates_both_accounts_posted():
     edges = shared_templates(_edges([("a", "b", 1.0, 2), ("a", "c", 1.0, 2)]), members, posts)
     # a and b both posted template 0; a and c share nothing
     assert dict(zip(edges["b"], edges["shared_templates"], strict=True)) == {"b": 1, "c": 0}
+
+
+def test_shared_templates_looks_up_the_smaller_side_in_small_chunks():
+    from campaign_detect.graph import _shared_counts, _template_sets
+
+    # a posted templates 0-3 (twice each), b 1-2, c 3 and 9, d none: counts go by the
+    # smaller side whichever way round the pair is, and pairs split across chunks
+    posts = pl.DataFrame(
+        {
+            "post_id": [str(i) for i in range(12)],
+            "account": ["a"] * 8 + ["b", "b", "c", "c"],
+        }
+    )
+    members = pl.DataFrame(
+        {"post_id": [str(i) for i in range(12)], "template_id": [0, 1, 2, 3] * 2 + [1, 2, 3, 9]}
+    )
+    edges = _edges([("a", "b", 1.0, 2), ("c", "a", 1.0, 2), ("b", "c", 1.0, 2), ("a", "d", 1.0, 2)])
+    got = shared_templates(edges, members, posts)
+    assert got["shared_templates"].to_list() == [2, 1, 0, 0]
+    assert got.select(edges.columns).equals(edges)
+    index, starts, keys, width = _template_sets(members, posts)
+    rows = dict(index.iter_rows())
+    a = [rows[x] for x in ("a", "c", "b")] + [-1]
+    b = [rows[x] for x in ("b", "a", "c", "a")]
+    for chunk in (1, 2, 100):
+        counts = _shared_counts(np.array(a), np.array(b), (starts, keys, width), chunk=chunk)
+        assert counts.tolist() == [2, 1, 0, 0]
+    assert shared_templates(edges.head(0), members, posts).height == 0
 
 
 def test_two_rings_become_two_clusters_and_small_ones_are_dropped():
