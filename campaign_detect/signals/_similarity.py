@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import numpy as np
 import polars as pl
@@ -50,6 +50,7 @@ _PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estima
 _AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 _VERIFY_CHUNK = 250_000
+_CAP_CHUNK = 1 << 22  # pair ends per step of the partner cap
 _DF_BLOCK = 500_000  # texts per block when counting gram frequencies
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
@@ -184,16 +185,18 @@ def candidate_pairs(
         return _band_pairs(band, keys[:, band], packed, posts, tie, max_bucket)
 
     bands = _in_parallel(in_band, range(_BANDS))
-    left = np.concatenate([found.left for found in bands])
-    right = np.concatenate([found.right for found in bands])
-    agree = np.concatenate([found.agree for found in bands])
+    n_bounded = sum(found.n_bounded for found in bands)
+    n_skipped = sum(found.n_skipped for found in bands)
+    # one field at a time, so each field's parts are freed once copied
+    parts = {field: [getattr(found, field) for found in bands] for field in _BandPairs.ARRAYS}
+    del bands
+    left = np.concatenate(parts.pop("left"))
+    right = np.concatenate(parts.pop("right"))
+    agree = np.concatenate(parts.pop("agree"))
     # pairs with a bucket's pivot that agree closely always stay: they tie a huge script
     # to its likely centre; the others (most pivot pairs, nearly all of them dissimilar)
     # compete for the partner cap like any pair
-    pivotal_close = np.concatenate([found.pivot for found in bands]) & (agree >= _PIVOT_AGREE)
-    n_bounded = sum(found.n_bounded for found in bands)
-    n_skipped = sum(found.n_skipped for found in bands)
-    del bands  # the parts are copied: free them before the partner cap
+    pivotal_close = np.concatenate(parts.pop("pivot")) & (agree >= _PIVOT_AGREE)
     top = _top_partners(left, right, agree, posts, tie, rows.size) | pivotal_close
     n_skipped += int(left.size - top.sum())
     a, b = rows[left[top]], rows[right[top]]
@@ -213,6 +216,8 @@ class _BandPairs:
     pivot: np.ndarray  # a pair with a huge bucket's pivot
     n_bounded: int
     n_skipped: int
+
+    ARRAYS: ClassVar[tuple[str, ...]] = ("left", "right", "agree", "pivot")
 
 
 def _band_pairs(
@@ -256,59 +261,76 @@ def _top_partners(
 ) -> np.ndarray:
     """Pairs among the `_TOP_PARTNERS` most agreeing partners of either of their texts."""
     # a partner's preference as one int: most agreeing first, then most posted partner
-    partner_rank = np.empty(n, dtype=np.int64)
-    partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
     bits = max(int(n).bit_length(), 1)
+    partner_rank = np.empty(n, dtype=np.int32 if bits < 31 else np.int64)
+    partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
     if 2 * bits + 6 > 62:  # more texts than fit in one key: rank with a lexsort
         node = np.concatenate([left, right])
         rest = (63 - np.concatenate([agree, agree]).astype(np.int64)) << bits | partner_rank[
             np.concatenate([right, left])
-        ]
+        ].astype(np.int64)
         order = np.lexsort((rest, node))
         rank = np.empty(order.size, dtype=np.int64)
         rank[order] = _ranks(np.bincount(node, minlength=n)[np.unique(node)])
         return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
-    # each pair twice, as one int64 key per end: the text, then 63 - agreement (most
-    # agreeing first), then the partner's rank
-    shift = bits + 6
-    keys = np.empty(2 * left.size, dtype=np.int64)
-    halves = [(keys[: left.size], left, right), (keys[left.size :], right, left)]
-    _in_parallel(lambda half: _pack_keys(*half, agree, partner_rank, bits), halves)
-    del halves
-    keys.sort()  # in place: a sort of values, no argsort and no copy
-    # each text's _TOP_PARTNERS-th best partner, as (agreement, rank) cut-offs; a text with
-    # fewer partners keeps them all (cut-off agreement -1)
-    first = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << shift)
-    crowded = np.diff(first) >= _TOP_PARTNERS
-    limit = keys[first[:-1][crowded] + _TOP_PARTNERS - 1]
-    del keys
-    cut_agree = np.full(n, -1, dtype=np.int8)
-    cut_agree[crowded] = 63 - ((limit >> bits) & 63)
-    cut_rank = np.zeros(n, dtype=np.int64)
-    cut_rank[crowded] = limit & ((1 << bits) - 1)
+    cut_agree, cut_rank = _partner_cutoffs(left, right, agree, partner_rank, bits)
+    of_left = np.empty(left.size, dtype=bool)
+    of_right = np.empty(left.size, dtype=bool)
+    halves = [(left, right, of_left), (right, left, of_right)]
 
-    def among_top(node: np.ndarray, partner: np.ndarray) -> np.ndarray:
-        cut = cut_agree[node]
-        return (agree > cut) | ((agree == cut) & (partner_rank[partner] <= cut_rank[node]))
+    def among_top(task: tuple[int, int]) -> None:
+        half, start = task
+        node, partner, kept = halves[half]
+        part = slice(start, start + _CAP_CHUNK)
+        cut = cut_agree[node[part]]
+        kept[part] = agree[part] > cut
+        kept[part] |= (agree[part] == cut) & (partner_rank[partner[part]] <= cut_rank[node[part]])
 
-    of_left, of_right = _in_parallel(lambda ends: among_top(*ends), [(left, right), (right, left)])
+    _in_parallel(among_top, [(h, s) for h in range(2) for s in range(0, left.size, _CAP_CHUNK)])
     return of_left | of_right
 
 
-def _pack_keys(
-    key: np.ndarray,
-    node: np.ndarray,
-    partner: np.ndarray,
+def _partner_cutoffs(
+    left: np.ndarray,
+    right: np.ndarray,
     agree: np.ndarray,
     partner_rank: np.ndarray,
     bits: int,
-) -> None:
-    """Fill `key` with ``node | 63 - agree | partner_rank[partner]``, most agreeing first."""
-    key[:] = node
-    key <<= 6
-    key |= 63 - agree
-    key <<= bits
-    key |= partner_rank[partner]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's `_TOP_PARTNERS`-th best partner, as (agreement, partner rank) cut-offs.
+
+    A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair is
+    two int64 keys, one per end: the text, then 63 - agreement (most agreeing first), then
+    the partner's rank; one in-place sort of the keys orders every text's partners. Keys are
+    packed in chunks so the temporaries stay small beside the keys themselves.
+    """
+    n = partner_rank.size
+    m = left.size
+    keys = np.empty(2 * m, dtype=np.int64)
+    ends = [(left, right), (right, left)]
+
+    def pack(task: tuple[int, int]) -> None:
+        half, start = task
+        node, partner = ends[half]
+        stop = min(start + _CAP_CHUNK, m)
+        part = slice(start, stop)
+        key = keys[half * m + start : half * m + stop]
+        key[:] = node[part]
+        key <<= 6
+        key |= 63 - agree[part]
+        key <<= bits
+        key |= partner_rank[partner[part]]
+
+    _in_parallel(pack, [(h, s) for h in range(2) for s in range(0, m, _CAP_CHUNK)])
+    keys.sort()  # in place: a sort of values, no argsort and no copy
+    first = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << (bits + 6))
+    crowded = np.diff(first) >= _TOP_PARTNERS
+    limit = keys[first[:-1][crowded] + _TOP_PARTNERS - 1]
+    cut_agree = np.full(n, -1, dtype=np.int8)
+    cut_agree[crowded] = 63 - ((limit >> bits) & 63)
+    cut_rank = np.zeros(n, dtype=partner_rank.dtype)
+    cut_rank[crowded] = limit & ((1 << bits) - 1)
+    return cut_agree, cut_rank
 
 
 def _packed_minhashes(signatures: np.ndarray) -> np.ndarray:
@@ -418,14 +440,24 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
     text_grams = chosen @ word_grams  # counts; a gram in two words of a text counts once
     text_grams.data[:] = 1.0
     both = sp.hstack([chosen, text_grams], format="csr")
+    del chosen, text_grams
     both.data = weight[both.indices]
-    norms = np.sqrt(np.asarray(both.multiply(both).sum(axis=1)).ravel())
-    both = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, _EPS)) @ both)
+    _in_parallel(lambda start: _normalise_rows(both, start), range(0, len(rows), _DF_BLOCK))
     # back to one row per text, the texts not chosen empty
     sizes = np.zeros(n, dtype=np.int64)
     sizes[rows] = np.diff(both.indptr)
     indptr = np.concatenate([[0], np.cumsum(sizes)])
     return sp.csr_matrix((both.data, both.indices, indptr), shape=(n, both.shape[1]))
+
+
+def _normalise_rows(matrix: sp.csr_matrix, start: int) -> None:
+    """Scale rows ``start .. start + _DF_BLOCK`` of `matrix` to unit length, in place."""
+    indptr = matrix.indptr[start : start + _DF_BLOCK + 1]
+    values = matrix.data[indptr[0] : indptr[-1]]
+    sizes = np.diff(indptr)
+    row = np.repeat(np.arange(sizes.size), sizes)
+    norms = np.sqrt(np.bincount(row, weights=values * values, minlength=sizes.size))
+    values *= np.repeat(1.0 / np.maximum(norms, _EPS), sizes)
 
 
 def _gram_document_frequency(words: sp.csr_matrix, word_grams: sp.csr_matrix) -> np.ndarray:
