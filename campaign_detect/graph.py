@@ -208,7 +208,7 @@ def _template_sets(
     """The templates each account posted, as one run of integer keys per account.
 
     Returns the accounts (``account``, row ``i``), where each row's run starts (with a
-    final end), the keys ``i · width + template`` (templates numbered densely) and
+    final end), the keys ``i · width + template`` (template ids are 0..n-1) and
     `width`: whether account `i` posted template `t` is whether ``i · width + t`` is a key.
     """
     sets = (
@@ -218,7 +218,7 @@ def _template_sets(
         .agg(pl.col("template_id").unique())
         .with_row_index("i")
     )
-    _, template = np.unique(sets["template_id"].explode().to_numpy(), return_inverse=True)
+    template = sets["template_id"].explode().to_numpy().astype(np.int64)
     width = int(template.max()) + 1 if len(template) else 1
     sizes = sets["template_id"].list.len().to_numpy().astype(np.int64)
     row = np.repeat(np.arange(sets.height, dtype=np.int64), sizes)

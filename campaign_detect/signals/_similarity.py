@@ -436,18 +436,32 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
     df = np.concatenate([np.bincount(matrix.indices, minlength=matrix.shape[1]), gram_df])
     clip = max(1, min(_IDF_CLIP_DF, n))
     weight = np.log(n / np.minimum(np.maximum(df, 1), clip)) + 1.0
-    chosen = matrix[rows]
-    text_grams = chosen @ word_grams  # counts; a gram in two words of a text counts once
-    text_grams.data[:] = 1.0
-    both = sp.hstack([chosen, text_grams], format="csr")
-    del chosen, text_grams
-    both.data = weight[both.indices]
-    _in_parallel(lambda start: _normalise_rows(both, start), range(0, len(rows), _DF_BLOCK))
-    # back to one row per text, the texts not chosen empty
+    # the columns of the chosen texts a block at a time, then weights and lengths over all:
+    # whole-matrix products and stacks held several copies of ten million texts' features
+    parts = _in_parallel(
+        lambda at: _feature_columns(matrix[rows[at : at + _DF_BLOCK]], word_grams),
+        range(0, len(rows), _DF_BLOCK),
+    )
     sizes = np.zeros(n, dtype=np.int64)
-    sizes[rows] = np.diff(both.indptr)
-    indptr = np.concatenate([[0], np.cumsum(sizes)])
-    return sp.csr_matrix((both.data, both.indices, indptr), shape=(n, both.shape[1]))
+    sizes[rows] = np.concatenate([part[1] for part in parts]) if parts else 0
+    indices = np.concatenate([part[0] for part in parts]) if parts else np.empty(0, dtype=np.int32)
+    del parts
+    features = sp.csr_matrix(
+        (weight[indices], indices, np.concatenate([[0], np.cumsum(sizes)])),
+        shape=(n, weight.size),
+    )
+    _in_parallel(lambda at: _normalise_rows(features, at), range(0, n, _DF_BLOCK))
+    return features
+
+
+def _feature_columns(
+    words: sp.csr_matrix, word_grams: sp.csr_matrix
+) -> tuple[np.ndarray, np.ndarray]:
+    """Feature columns of each row of `words` (its words, then its distinct 3-grams shifted
+    past the words) and how many each row has."""
+    grams = words @ word_grams  # counts; a gram in two words of a text counts once
+    both = sp.hstack([words, grams], format="csr")
+    return both.indices, np.diff(both.indptr)
 
 
 def _normalise_rows(matrix: sp.csr_matrix, start: int) -> None:
