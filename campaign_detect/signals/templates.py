@@ -23,9 +23,9 @@ Method (the measurements behind it are in ``docs/signals-templates.md``):
 4. A group is kept when its posts come from at least `min_accounts` accounts and its
    representative carries at least `min_information` bits (see `template_groups`).
 
-Cost (2026-11-30, 1M synthetic posts, 2 shared cores): ~54 s and 2.7 GiB peak RSS, most
-of it in candidate generation (68 M band pairs meet) and the exact cosines of 13.4 M
-candidates; the information estimate works on integer word ids of the word matrix. See
+Cost (2026-11-30, synthetic posts, 2 cores): ~25 s at 1M and ~190 s at 10M, most of it in
+candidate generation (68 M band pairs meet at 1M) and the exact cosines of 7.8 M
+candidates; the numpy and scipy parts run on polars' thread count. See
 ``docs/signals-templates.md``, "Speed and memory".
 
 References
