@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -250,6 +250,25 @@ class _Objects:
     table: pl.DataFrame  # g, kind, object, n_accounts, idf (objects of >= 2 accounts)
     rows: pl.DataFrame  # pidx, acct, g, t; sorted by (g, t, acct, pidx)
 
+    def prepared(self, rows: pl.DataFrame, bounded: pl.DataFrame) -> _Prepared:
+        """The pairing arrays of `rows` (some of `self.rows`, in order) for these posts."""
+
+        def column(name: str) -> np.ndarray:
+            return rows[name].to_numpy().astype(np.int64)
+
+        return _Prepared(
+            names=self.names,
+            post_acct=self.post_acct,
+            post_t=self.post_t,
+            post_ids=self.post_ids,
+            objects=self.table,
+            g=column("g"),
+            t=column("t"),
+            acct=column("acct"),
+            pidx=column("pidx"),
+            bounded=bounded,
+        )
+
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -379,27 +398,14 @@ def _bound(
                 .sort("start", "kind", "object")
             )
         rows = rows.drop("cell")
-    g = rows["g"].to_numpy().astype(np.int64)
-    t = rows["t"].to_numpy().astype(np.int64)
-    if window_us is not None and max_pairs is not None and len(g):
+    if window_us is not None and max_pairs is not None and rows.height:
+        g = rows["g"].to_numpy().astype(np.int64)
+        t = rows["t"].to_numpy().astype(np.int64)
         over = _over_budget(g, t, table, window_us, max_pairs)
         if over.height:
-            keep = ~np.isin(g, over["g"].to_numpy())
-            rows = rows.filter(pl.Series(keep))
-            g, t = g[keep], t[keep]
+            rows = rows.filter(pl.Series(~np.isin(g, over["g"].to_numpy())))
             bounded = pl.concat([bounded, over.drop("g")]).sort("start", "kind", "object")
-    return _Prepared(
-        names=found.names,
-        post_acct=found.post_acct,
-        post_t=found.post_t,
-        post_ids=found.post_ids,
-        objects=table,
-        g=g,
-        t=t,
-        acct=rows["acct"].to_numpy().astype(np.int64),
-        pidx=rows["pidx"].to_numpy().astype(np.int64),
-        bounded=bounded,
-    )
+    return found.prepared(rows, bounded)
 
 
 def _drop_bounded(found: _Objects, bounded: pl.DataFrame, window_us: int) -> _Prepared:
@@ -421,18 +427,7 @@ def _drop_bounded(found: _Objects, bounded: pl.DataFrame, window_us: int) -> _Pr
         .join(cells, on=["g", "cell"], how="anti", maintain_order="left")
         .join(dropped, on="g", how="anti", maintain_order="left")
     )
-    return _Prepared(
-        names=found.names,
-        post_acct=found.post_acct,
-        post_t=found.post_t,
-        post_ids=found.post_ids,
-        objects=found.table,
-        g=rows["g"].to_numpy().astype(np.int64),
-        t=rows["t"].to_numpy().astype(np.int64),
-        acct=rows["acct"].to_numpy().astype(np.int64),
-        pidx=rows["pidx"].to_numpy().astype(np.int64),
-        bounded=bounded,
-    )
+    return found.prepared(rows, bounded)
 
 
 def _over_budget(
@@ -936,18 +931,7 @@ def coaction_events(
     wanted = prep.names.is_in(list(accounts)).to_numpy()
     keep = wanted[prep.acct] if len(prep.acct) else np.zeros(0, dtype=bool)
     g, t, acct, pidx = prep.g[keep], prep.t[keep], prep.acct[keep], prep.pidx[keep]
-    sub = _Prepared(
-        names=prep.names,
-        post_acct=prep.post_acct,
-        post_t=prep.post_t,
-        post_ids=prep.post_ids,
-        objects=prep.objects,
-        g=g,
-        t=t,
-        acct=acct,
-        pidx=pidx,
-        bounded=prep.bounded,
-    )
+    sub = replace(prep, g=g, t=t, acct=acct, pidx=pidx)
     parts = []
     for i, j in _pair_chunks(g, t, acct, window_us, None):
         pa, pb = _oriented(sub, i, j)
