@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["distinct"]
+__all__ = ["distinct", "ranks_in_runs", "run_positions"]
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -15,3 +15,15 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """
     ordered = np.sort(values)
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered
+
+
+def ranks_in_runs(sizes: np.ndarray) -> np.ndarray:
+    """``0 .. s-1`` for each size s, concatenated: each element's rank inside its run."""
+    total = int(sizes.sum())
+    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.arange(total, dtype=np.int64) - offsets
+
+
+def run_positions(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``start .. start + size - 1`` for each run, concatenated: the positions runs cover."""
+    return np.repeat(starts, sizes) + ranks_in_runs(sizes)

@@ -25,6 +25,7 @@ import polars as pl
 import scipy.sparse as sp
 from scipy.stats import binom, poisson
 
+from campaign_detect._arrays import distinct, run_positions
 from campaign_detect.schema import OBJECT_KINDS
 from campaign_detect.signals.coaction import given_object_rows
 
@@ -262,11 +263,10 @@ def _shared_counts(
     bounds = np.searchsorted(ends, np.arange(chunk, total, chunk), side="right")
     known = pl.Series(keys).implode()
     counts = np.zeros(len(a), dtype=np.int64)
-    for lo, hi in itertools.pairwise(np.unique(np.concatenate([[0], bounds, [len(a)]]))):
+    for lo, hi in itertools.pairwise(distinct(np.concatenate([[0], bounds, [len(a)]]))):
         n = looked[lo:hi]
         pair = np.repeat(np.arange(lo, hi), n)
-        first = np.repeat(ends[lo:hi] - n - (ends[lo] - n[0]), n)
-        template = keys[starts[small[pair]] + np.arange(len(pair)) - first] % width
+        template = keys[run_positions(starts[small[lo:hi]], n)] % width
         wanted = other[pair] * width + template
         held = pl.Series(wanted).is_in(known).to_numpy()
         counts[lo:hi] = np.bincount(pair[held] - lo, minlength=hi - lo)

@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from campaign_detect._arrays import distinct
+from campaign_detect._arrays import distinct, ranks_in_runs, run_positions
 
 __all__: list[str] = []
 
@@ -139,18 +139,11 @@ def _pairs_in_runs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """All pairs inside each run ``members[start : start + size]``."""
     # element k of a run of size s pairs with the s - 1 - rank(k) elements after it
-    position = np.repeat(starts, sizes) + _ranks(sizes)
-    after = np.repeat(sizes, sizes) - 1 - _ranks(sizes)
+    position = run_positions(starts, sizes)
+    after = np.repeat(sizes, sizes) - 1 - ranks_in_runs(sizes)
     left = np.repeat(position, after)
-    right = left + 1 + _ranks(after)
+    right = left + 1 + ranks_in_runs(after)
     return members[left], members[right]
-
-
-def _ranks(sizes: np.ndarray) -> np.ndarray:
-    """``0..s-1`` for each size s, concatenated."""
-    total = int(sizes.sum())
-    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.arange(total, dtype=np.int64) - offsets
 
 
 def candidate_pairs(
@@ -271,7 +264,7 @@ def _top_partners(
         ].astype(np.int64)
         order = np.lexsort((rest, node))
         rank = np.empty(order.size, dtype=np.int64)
-        rank[order] = _ranks(np.bincount(node, minlength=n)[np.unique(node)])
+        rank[order] = ranks_in_runs(np.bincount(node, minlength=n)[distinct(node)])
         return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
     cut_agree, cut_rank = _partner_cutoffs(left, right, agree, partner_rank, bits)
     of_left = np.empty(left.size, dtype=bool)
@@ -386,7 +379,7 @@ def _bounded_bucket_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sliding-window and pivot pairs of huge buckets (positions in `order`'s frame)."""
     bucket = np.repeat(np.arange(sizes.size), sizes)
-    members = order[np.repeat(starts, sizes) + _ranks(sizes)]  # (key, other band, tie) order
+    members = order[run_positions(starts, sizes)]  # (key, other band, tie) order
     lefts, rights = [], []
     for step in range(1, _WINDOW + 1):
         same = bucket[step:] == bucket[:-step]
@@ -396,10 +389,10 @@ def _bounded_bucket_pairs(
     by_posts = np.lexsort((tie[members], -posts[members], bucket))
     first = np.cumsum(sizes) - sizes
     n_pivots = np.minimum(sizes, _PIVOTS)
-    pivot_at = by_posts[np.repeat(first, n_pivots) + _ranks(n_pivots)]
+    pivot_at = by_posts[run_positions(first, n_pivots)]
     repeat = sizes[bucket[pivot_at]]
     lefts.append(np.repeat(members[pivot_at], repeat))
-    rights.append(members[np.repeat(first[bucket[pivot_at]], repeat) + _ranks(repeat)])
+    rights.append(members[run_positions(first[bucket[pivot_at]], repeat)])
     n_window = sum(part.size for part in lefts[:-1])
     is_pivot = np.r_[np.zeros(n_window, dtype=bool), np.ones(lefts[-1].size, dtype=bool)]
     return np.concatenate(lefts), np.concatenate(rights), is_pivot

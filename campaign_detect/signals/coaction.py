@@ -34,7 +34,7 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
-from campaign_detect._arrays import distinct
+from campaign_detect._arrays import distinct, ranks_in_runs
 from campaign_detect.config import parse_duration
 from campaign_detect.entities import strip_entities
 from campaign_detect.errors import InputError
@@ -525,8 +525,7 @@ def _pair_chunks(
         if m == 0:
             continue
         i = np.repeat(np.arange(lo, up, dtype=np.int64), c)
-        first = np.cumsum(c) - c
-        j = i + 1 + (np.arange(m, dtype=np.int64) - np.repeat(first, c))
+        j = i + 1 + ranks_in_runs(c)
         keep = acct[i] != acct[j]
         yield i[keep], j[keep]
     report(progress, "co-action pairs", n_chunks, n_chunks)

@@ -44,7 +44,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from campaign_detect._arrays import distinct
+from campaign_detect._arrays import distinct, run_positions
 from campaign_detect.entities import strip_entities
 from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
@@ -425,8 +425,7 @@ def _information(
     unit = np.searchsorted(units, unit_of)
     n_units = units.size
     counts = np.diff(words.indptr)[text]
-    at = np.repeat(words.indptr[text] - (np.cumsum(counts) - counts), counts)
-    at += np.arange(at.size)
+    at = run_positions(words.indptr[text], counts)
     unit_words = distinct(np.repeat(unit, counts) * words.shape[1] + words.indices[at])
     df = np.bincount(unit_words % words.shape[1], minlength=words.shape[1])
     used = np.flatnonzero(df)
