@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 from campaign_detect import errors
 from campaign_detect.config import ScanConfig
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
-from campaign_detect.normalise import normalise
+from campaign_detect.load.normalise import normalise
 from campaign_detect.pipeline import ScanResult, scan
 
 __all__ = [

@@ -27,7 +27,7 @@ from campaign_detect.load.readers import (
     read_input,
 )
 from campaign_detect.load.times import check_time_zone, parse_times
-from campaign_detect.normalise import REJECT_REASONS, RejectedRows, finish, project
+from campaign_detect.load.normalise import REJECT_REASONS, RejectedRows, finish, project
 from campaign_detect.progress import ProgressCallback, report
 
 __all__ = [

@@ -168,7 +168,7 @@ def _check_kinds(posts: pl.DataFrame, objects: Sequence[str], extra_objects: Seq
         if nulls:
             raise InputError(
                 f"posts column {name!r} has {nulls} empty value(s); normalise the posts first "
-                "(campaign_detect.normalise rejects and counts such rows)"
+                "(campaign_detect.load.normalise rejects and counts such rows)"
             )
     if posts["ts"].dtype != pl.Datetime("us", "UTC"):
         raise InputError(
