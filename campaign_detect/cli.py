@@ -212,8 +212,8 @@ def inspect(fmt: str, top: int, **options: Any) -> None:
       campaign-detect inspect posts.csv --tz Asia/Jakarta --format json
     """
     from campaign_detect.describe import describe_posts
-    from campaign_detect.report.json import dumps
     from campaign_detect.report.table import print_inspect
+    from campaign_detect.values import dumps
 
     summary = describe_posts(_load(options), top=top)
     if fmt == "json":
@@ -378,8 +378,8 @@ def explain(rank: int, fmt: str, **options: Any) -> None:
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 2 --format json
     """
-    from campaign_detect.report.json import dumps
     from campaign_detect.report.table import print_explain
+    from campaign_detect.values import dumps
 
     records = _scan(options).records()
     chosen = [r for r in records if r["rank"] == rank]

@@ -7,42 +7,23 @@ with the same settings; `ScanConfig.from_toml` reads the same keys from a file.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
+from campaign_detect.clusters import ClusterParams
 from campaign_detect.errors import InputError
-from campaign_detect.schema import OBJECT_KINDS as _OBJECT_KINDS
+from campaign_detect.objects import OBJECT_KINDS as _OBJECT_KINDS
+from campaign_detect.score import NULL_ROUNDS, NULL_SHIFT, SYNC_SCALES, ScoreWeights, SelectParams
+from campaign_detect.signals import BURST_SCALES, SignalParams
+from campaign_detect.values import Duration, format_duration, iso_z, parse_duration
 
 __all__ = ["ScanConfig", "parse_duration"]
 
 
-def parse_duration(value: str, *, name: str) -> timedelta:
-    """The length of a polars duration string such as ``30s``, ``10m``, ``1h`` or ``1d``.
-
-    Raises
-    ------
-    InputError
-        Naming the option and the value, when it is not a positive duration.
-
-    Examples
-    --------
-    >>> parse_duration("90s", name="window")
-    datetime.timedelta(seconds=90)
-    """
-    origin = datetime(2000, 1, 1)
-    try:
-        shifted = pl.select(pl.lit(origin).dt.offset_by(value)).item()
-    except Exception as exc:  # polars raises several exception types for a bad duration
-        raise InputError(
-            f"{name}: {value!r} is not a duration; use a number and a unit, e.g. 30s, 10m, 1h, 1d"
-        ) from exc
-    if shifted <= origin:
-        raise InputError(f"{name}: {value!r} must be a positive duration, e.g. 30s, 10m, 1h")
-    return shifted - origin
+def _text(duration: Duration | None) -> str | None:
+    return None if duration is None else duration.text
 
 
 @dataclass(frozen=True)
@@ -105,41 +86,47 @@ class ScanConfig:
     """
 
     window: str | None = None
-    objects: tuple[str, ...] = _OBJECT_KINDS
-    extra_objects: tuple[str, ...] = ()
-    max_accounts_per_window: int = 1000
-    min_repeats: int = 2
-    max_chance: float = 1e-4
-    wide_window: str | None = "1h"
-    burst_scales: tuple[str, ...] = ("15m", "1h", "6h", "1d")
-    sync_scales: tuple[str, ...] = ("15m", "1h", "6h")
-    template_threshold: float = 0.6
-    min_accounts: int = 3
-    min_score: float = 0.0
-    top: int | None = None
-    max_p_value: float = 0.05
-    min_repetition: float = 0.5
-    min_amplification: float = 0.5
-    null_rounds: int = 20
-    null_shift: str = "3d"
-    resolution: float = 1.0
+    objects: tuple[str, ...] = SignalParams.objects
+    extra_objects: tuple[str, ...] = SignalParams.extra_objects
+    max_accounts_per_window: int = SignalParams.max_accounts_per_window
+    min_repeats: int = ClusterParams.min_repeats
+    max_chance: float = ClusterParams.max_chance
+    wide_window: str | None = _text(SignalParams.wide_window)
+    burst_scales: tuple[str, ...] = BURST_SCALES
+    sync_scales: tuple[str, ...] = tuple(format_duration(s) for s in SYNC_SCALES)
+    template_threshold: float = SignalParams.template_threshold
+    min_accounts: int = ClusterParams.min_accounts
+    min_score: float = SelectParams.min_score
+    top: int | None = SelectParams.top
+    max_p_value: float = SelectParams.max_p_value
+    min_repetition: float = SelectParams.min_repetition
+    min_amplification: float = SelectParams.min_amplification
+    null_rounds: int = NULL_ROUNDS
+    null_shift: str = format_duration(NULL_SHIFT)
+    resolution: float = ClusterParams.resolution
     seed: int = 0
-    since: datetime | None = None
-    until: datetime | None = None
-    hashtag: str | None = None
+    since: datetime | None = SelectParams.since
+    until: datetime | None = SelectParams.until
+    hashtag: str | None = SelectParams.hashtag
     # kept last: tells a reader which keys came from a file
     source: str | None = field(default=None, compare=False)
+    # the duration settings, parsed once (see `__post_init__`)
+    _durations: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.window is not None:
-            parse_duration(self.window, name="window")
-        if self.wide_window is not None:
-            parse_duration(self.wide_window, name="wide_window")
-        parse_duration(self.null_shift, name="null_shift")
-        for scale in self.burst_scales:
-            parse_duration(scale, name="burst_scales")
-        for scale in self.sync_scales:
-            parse_duration(scale, name="sync_scales")
+        def parse(value: str, name: str) -> Duration:
+            return Duration.parse(value, name=name)
+
+        durations = {
+            "window": parse(self.window, "window") if self.window is not None else None,
+            "wide_window": (
+                parse(self.wide_window, "wide_window") if self.wide_window is not None else None
+            ),
+            "null_shift": parse(self.null_shift, "null_shift"),
+            "burst_scales": tuple(parse(s, "burst_scales") for s in self.burst_scales),
+            "sync_scales": tuple(parse(s, "sync_scales") for s in self.sync_scales),
+        }
+        object.__setattr__(self, "_durations", durations)
         unknown = sorted(set(self.objects) - set(_OBJECT_KINDS))
         if unknown:
             raise InputError(
@@ -162,6 +149,57 @@ class ScanConfig:
         if self.since and self.until and self.since >= self.until:
             raise InputError(f"since ({self.since}) must be before until ({self.until})")
 
+    def signal_params(self) -> SignalParams:
+        """The settings of the signals stage."""
+        d = self._durations
+        return SignalParams(
+            window=d["window"],
+            wide_window=d["wide_window"],
+            objects=self.objects,
+            extra_objects=self.extra_objects,
+            max_accounts_per_window=self.max_accounts_per_window,
+            burst_scales=d["burst_scales"],
+            template_threshold=self.template_threshold,
+            seed=self.seed,
+        )
+
+    def cluster_params(self) -> ClusterParams:
+        """The settings of the clustering stage."""
+        return ClusterParams(
+            objects=self.objects,
+            extra_objects=self.extra_objects,
+            min_repeats=self.min_repeats,
+            max_chance=self.max_chance,
+            resolution=self.resolution,
+            min_accounts=self.min_accounts,
+            max_object_users=self.max_accounts_per_window,
+            seed=self.seed,
+        )
+
+    def score_settings(self) -> dict[str, Any]:
+        """The keyword settings of `campaign_detect.score.score_clusters`."""
+        d = self._durations
+        return {
+            "null_rounds": self.null_rounds,
+            "null_shift": d["null_shift"].delta,
+            "seed": self.seed,
+            "weights": ScoreWeights(),
+            "sync_scales": [s.delta for s in d["sync_scales"]],
+        }
+
+    def select_params(self) -> SelectParams:
+        """The reporting rules and the user's filters."""
+        return SelectParams(
+            max_p_value=self.max_p_value,
+            min_repetition=self.min_repetition,
+            min_amplification=self.min_amplification,
+            min_score=self.min_score,
+            top=self.top,
+            since=self.since,
+            until=self.until,
+            hashtag=self.hashtag,
+        )
+
     def with_options(self, **options: Any) -> ScanConfig:
         """A copy with the options that are not None replaced (what the CLI passes)."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
@@ -182,7 +220,7 @@ class ScanConfig:
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{path}: not valid TOML: {exc}") from exc
         data = data.get("scan", data)
-        known = {f.name for f in fields(cls)} - {"source"}
+        known = {f.name for f in fields(cls) if f.init} - {"source"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InputError(f"{path}: unknown setting(s) {unknown}; known: {sorted(known)}")
@@ -194,12 +232,13 @@ class ScanConfig:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings in a fixed key order (datetimes as ISO 8601 UTC)."""
         out: dict[str, Any] = {}
-        for key, value in asdict(self).items():
-            if key == "source":
+        for f in fields(self):
+            if not f.init or f.name == "source":
                 continue
+            value = getattr(self, f.name)
             if isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, datetime):
-                value = value.strftime("%Y-%m-%dT%H:%M:%SZ")
-            out[key] = value
+                value = iso_z(value)
+            out[f.name] = value
         return out

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.load.columns import detect_columns
-from campaign_detect.load.times import parse_times
 from campaign_detect.load.normalise import normalise
+from campaign_detect.load.times import parse_times
 from campaign_detect.schema import POST_SCHEMA, validate_posts
 
 T0 = datetime(2023, 9, 26, 3, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from campaign_detect.report.json import dumps_lines
 from campaign_detect.report.tabular import markdown_table, write_csv
+from campaign_detect.values import dumps_lines
 
 if TYPE_CHECKING:
     from campaign_detect.pipeline import ScanResult
