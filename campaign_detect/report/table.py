@@ -9,7 +9,14 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-__all__ = ["print_clusters", "print_explain", "print_frame", "print_inspect"]
+__all__ = [
+    "print_bursts",
+    "print_clusters",
+    "print_explain",
+    "print_frame",
+    "print_inspect",
+    "print_templates",
+]
 
 
 def _join(values: list[str], prefix: str, limit: int = 3) -> str:
@@ -175,3 +182,39 @@ def print_inspect(summary: dict[str, Any], console: Console) -> None:
             )
         )
     console.print(tops)
+
+
+def print_bursts(records: list[dict[str, Any]], console: Console) -> None:
+    """Bursts, strongest first, one line each."""
+    rows = [
+        [
+            r["kind"],
+            r["object"],
+            r["start"],
+            r["end"],
+            r["n_posts"],
+            r["n_accounts"],
+            f"{r['strength']:.1f}",
+            r["scale"],
+        ]
+        for r in records
+    ]
+    header = ["kind", "object", "start", "end", "posts", "accounts", "strength", "scale"]
+    print_frame("bursts (strength: -log10 tail probability)", header, rows, console)
+
+
+def print_templates(records: list[dict[str, Any]], console: Console) -> None:
+    """Templates, largest first, with the start of each script."""
+    rows = [
+        [
+            r["n_accounts"],
+            r["n_posts"],
+            r["n_variants"],
+            f"{r['mean_similarity']:.2f}",
+            r["start"],
+            r["text"][:80],
+        ]
+        for r in records
+    ]
+    header = ["accounts", "posts", "variants", "similarity", "first", "script"]
+    print_frame("templates", header, rows, console)
