@@ -84,9 +84,14 @@ def test_bad_paths_fail_before_any_work(tmp_path, monkeypatch):
 
 def test_an_interrupted_write_leaves_no_file(tmp_path):
     target = tmp_path / "out.json"
-    with pytest.raises(KeyboardInterrupt), atomic_path(target) as temporary:
-        temporary.write_text("half", encoding="utf-8")
-        raise KeyboardInterrupt
+
+    def write_half() -> None:
+        with atomic_path(target) as temporary:
+            temporary.write_text("half", encoding="utf-8")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_half()
     assert list(tmp_path.iterdir()) == []
 
 
