@@ -257,87 +257,57 @@ def inspect(fmt: str, output: str | None, top: int, **options: Any) -> None:
     emit(render_inspect(describe_posts(_load(options), top=top), fmt), output)
 
 
-window_option = click.option(
-    "--window",
-    metavar="DURATION",
-    help="Co-action window Δt (30s, 10m, 1h). Default: estimated from the data.",
-)
-object_option = click.option(
-    "--object",
-    "extra_objects",
-    multiple=True,
-    metavar="COL",
-    help="Also count posting the same value of this input column (e.g. music_id) "
-    "as co-action. Repeatable.",
+def setting_help(name: str, extra: str = "") -> str:
+    """The help of a `ScanConfig` setting with its default, read from the config itself."""
+    spec = ScanConfig.__dataclass_fields__[name]
+    default = spec.default
+    shown = " ".join(default) if isinstance(default, tuple) else default
+    suffix = f" [default: {shown}]" if default not in (None, ()) else ""
+    return spec.metadata["help"] + extra + suffix
+
+
+def setting_option(flag: str, name: str, **kwargs: Any) -> Callable[[F], F]:
+    """An option for the `ScanConfig` setting `name`: help and default from the config
+    (the option itself defaults to None: not given, so a TOML file's value stands)."""
+    return click.option(flag, name, help=setting_help(name, kwargs.pop("extra", "")), **kwargs)
+
+
+window_option = setting_option("--window", "window", metavar="DURATION")
+object_option = setting_option(
+    "--object", "extra_objects", multiple=True, metavar="COL", extra=" Repeatable."
 )
 
 
 def scan_options(func: F) -> F:
-    """Settings of the detection, mirrored by `ScanConfig`."""
+    """Settings of the detection: each a `ScanConfig` field of the same name."""
     for option in reversed(
         [
             click.option(
                 "--config",
                 "config_file",
                 type=click.Path(exists=True, dir_okay=False),
-                help="TOML file of settings (same names as the options, with _); options "
-                "given here override it.",
+                help="TOML file of settings (the names of docs/settings.md); options given "
+                "here override it.",
             ),
             window_option,
+            setting_option(
+                "--wide-window",
+                "wide_window",
+                metavar="DURATION|off",
+            ),
             object_option,
-            click.option(
-                "--min-repeats",
-                type=click.IntRange(1),
-                help="Co-action events two accounts need to be linked [default: 2]; 1 links "
-                "every coincidence.",
-            ),
-            click.option(
-                "--min-accounts",
-                type=click.IntRange(2),
-                help="Smallest cluster reported [default: 3].",
-            ),
-            click.option(
-                "--min-score", type=float, help="Hide clusters scoring below this [default: 0]."
-            ),
-            click.option("--top", type=click.IntRange(1), help="Report at most N clusters."),
-            click.option(
-                "--max-p",
-                "max_p_value",
-                type=click.FloatRange(0, 1),
-                help="Hide clusters whose co-posting is not significant at this level "
-                "(corrected) [default: 0.05]; 1 shows them all.",
-            ),
-            click.option(
-                "--min-amplification",
-                type=click.FloatRange(0),
-                help="Hide clusters with fewer accounts per object they push than this "
-                "(feeds reposting many links) [default: 0.5]; 0 shows them all.",
-            ),
-            click.option(
-                "--min-repetition",
-                type=click.FloatRange(0, 1),
-                help="Hide clusters whose members mostly acted together only once "
-                "[default: 0.5]; 0 shows them all.",
-            ),
-            click.option(
-                "--since",
-                type=click.DateTime(),
-                help="Only clusters active at or after this time (UTC).",
-            ),
-            click.option(
-                "--until",
-                type=click.DateTime(),
-                help="Only clusters active at or before this time (UTC).",
-            ),
-            click.option("--hashtag", help="Only clusters whose members used this hashtag."),
-            click.option(
-                "--null-rounds",
-                type=click.IntRange(0),
-                help="Rounds of the null model [default: 20]; 0 skips significance.",
-            ),
-            click.option(
-                "--seed", type=int, help="Seed of Leiden and the null model [default: 0]."
-            ),
+            setting_option("--min-repeats", "min_repeats", type=click.IntRange(1)),
+            setting_option("--min-accounts", "min_accounts", type=click.IntRange(2)),
+            setting_option("--min-score", "min_score", type=float),
+            setting_option("--top", "top", type=click.IntRange(1)),
+            setting_option("--max-p", "max_p_value", type=click.FloatRange(0, 1)),
+            setting_option("--min-amplification", "min_amplification", type=click.FloatRange(0)),
+            setting_option("--min-repetition", "min_repetition", type=click.FloatRange(0, 1)),
+            setting_option("--since", "since", type=click.DateTime()),
+            setting_option("--until", "until", type=click.DateTime()),
+            setting_option("--hashtag", "hashtag"),
+            setting_option("--null-rounds", "null_rounds", type=click.IntRange(0)),
+            setting_option("--seed", "seed", type=int),
         ]
     ):
         func = option(func)

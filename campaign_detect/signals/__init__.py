@@ -12,9 +12,19 @@ import polars as pl
 
 from campaign_detect.objects import OBJECT_KINDS, REPEATED_OBJECT_KINDS, object_rows
 from campaign_detect.progress import ProgressCallback, report
-from campaign_detect.signals.bursts import BURST_SCALES, BURST_SCHEMA, detect_bursts
+from campaign_detect.signals.bursts import (
+    BURST_MIN_ACCOUNTS,
+    BURST_MIN_POSTS,
+    BURST_SCALES,
+    BURST_SCHEMA,
+    BURST_THRESHOLD,
+    detect_bursts,
+)
 from campaign_detect.signals.coaction import (
     MAX_ACCOUNTS_PER_WINDOW,
+    MAX_WINDOW,
+    WINDOW_QUANTILE,
+    WINDOW_SHARE,
     CoactionResult,
     coaction_edges,
     coaction_events,
@@ -55,6 +65,9 @@ class SignalParams:
     one; these are its fields of the same names, parsed)."""
 
     window: Duration | None = None
+    window_quantile: float = WINDOW_QUANTILE
+    window_share: float = WINDOW_SHARE
+    max_window: Duration = Duration.parse(MAX_WINDOW, name="max_window")
     wide_window: Duration | None = WIDE_WINDOW
     objects: tuple[str, ...] = OBJECT_KINDS
     extra_objects: tuple[str, ...] = ()
@@ -62,6 +75,9 @@ class SignalParams:
     burst_scales: tuple[Duration, ...] = field(
         default_factory=lambda: tuple(Duration.parse(s, name="burst_scales") for s in BURST_SCALES)
     )
+    burst_min_posts: int = BURST_MIN_POSTS
+    burst_min_accounts: int = BURST_MIN_ACCOUNTS
+    burst_threshold: float = BURST_THRESHOLD
     template_threshold: float = TEMPLATE_THRESHOLD
     seed: int = 0
 
@@ -120,6 +136,7 @@ def detect_signals(
             objects=params.objects,
             extra_objects=params.extra_objects,
             max_accounts_per_window=params.max_accounts_per_window,
+            estimate=(params.window_quantile, params.window_share, params.max_window.delta),
             rows=rows,
         )
 
@@ -128,7 +145,13 @@ def detect_signals(
     wider = wide is not None and wide.delta > coaction.window
     wide_coaction = at(wide) if wider else None
     report(progress, "bursts", 1, stages)
-    bursts = detect_bursts(posts, scales=params.burst_scales)
+    bursts = detect_bursts(
+        posts,
+        scales=params.burst_scales,
+        min_posts=params.burst_min_posts,
+        min_accounts=params.burst_min_accounts,
+        threshold=params.burst_threshold,
+    )
     report(progress, "templates", 2, stages)
     templates = template_groups(posts, threshold=params.template_threshold, seed=params.seed)
     return Signals(coaction, wide_coaction, bursts, templates, rows)

@@ -47,11 +47,23 @@ from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.values import Duration
 
-__all__ = ["BURST_SCALES", "BURST_SCHEMA", "detect_bursts"]
+__all__ = [
+    "BURST_MIN_ACCOUNTS",
+    "BURST_MIN_POSTS",
+    "BURST_SCALES",
+    "BURST_SCHEMA",
+    "BURST_THRESHOLD",
+    "detect_bursts",
+]
 
 _STAGE = "bursts"
 # the bin widths looked at by default
 BURST_SCALES: tuple[str, ...] = ("15m", "1h", "6h", "1d")
+# a burst holds at least this many posts from this many accounts, at this strength
+# (-log10 of the tail probability) or more
+BURST_MIN_POSTS = 10
+BURST_MIN_ACCOUNTS = 5
+BURST_THRESHOLD = 6.0
 _KIND_COLUMNS = {"hashtag": "hashtags", "mention": "mentions"}
 _DAY_US = 86_400_000_000
 _MIN_HISTORY_DAYS = 3  # fewer same-time-of-day bins than this cannot describe a daily rhythm
@@ -90,9 +102,9 @@ def detect_bursts(
     *,
     kinds: Sequence[str] = ("hashtag", "mention"),
     scales: Sequence[str | Duration] = BURST_SCALES,
-    min_posts: int = 10,
-    min_accounts: int = 5,
-    threshold: float = 6.0,
+    min_posts: int = BURST_MIN_POSTS,
+    min_accounts: int = BURST_MIN_ACCOUNTS,
+    threshold: float = BURST_THRESHOLD,
     progress: ProgressCallback | None = None,
 ) -> pl.DataFrame:
     """Find the intervals where a hashtag or mention target rises far above its own baseline.

@@ -48,7 +48,10 @@ from campaign_detect.values import parse_duration
 
 __all__ = [
     "MAX_ACCOUNTS_PER_WINDOW",
+    "MAX_WINDOW",
     "OBJECT_KINDS",
+    "WINDOW_QUANTILE",
+    "WINDOW_SHARE",
     "CoactionResult",
     "coaction_edges",
     "coaction_events",
@@ -58,6 +61,10 @@ __all__ = [
 
 # an object's Δt cell with more accounts than this is bounded (see `coaction_edges`)
 MAX_ACCOUNTS_PER_WINDOW = 1000
+# the Δt estimate's quickest share of objects, share of accounts, and largest window (CooRnet)
+WINDOW_QUANTILE = 0.1
+WINDOW_SHARE = 0.5
+MAX_WINDOW = timedelta(hours=1)
 # A window with more posts than this many per allowed account is bounded too: its cost is in
 # post pairs, and a few accounts looping one object (a spam script) multiply them without
 # adding accounts. Organic use rarely shows even two posts per account on one object in Δt.
@@ -475,9 +482,9 @@ def estimate_window(
     *,
     objects: Sequence[str] = OBJECT_KINDS,
     extra_objects: Sequence[str] = (),
-    q: float = 0.1,
-    p: float = 0.5,
-    max_window: str | timedelta = "1h",
+    q: float = WINDOW_QUANTILE,
+    p: float = WINDOW_SHARE,
+    max_window: str | timedelta = MAX_WINDOW,
     min_sequence: int = MIN_SEQUENCE,
 ) -> timedelta:
     """Estimate the co-action window Δt from the data, the way CooRnet does.
@@ -646,6 +653,7 @@ def coaction_edges(
     max_accounts_per_window: int = MAX_ACCOUNTS_PER_WINDOW,
     max_pairs: int | None = _MAX_PAIRS,
     min_sequence: int = MIN_SEQUENCE,
+    estimate: tuple[float, float, timedelta] = (WINDOW_QUANTILE, WINDOW_SHARE, MAX_WINDOW),
     progress: ProgressCallback | None = None,
     rows: pl.DataFrame | None = None,
 ) -> CoactionResult:
@@ -679,6 +687,8 @@ def coaction_edges(
         removes the budget.
     min_sequence
         Fewest hashtags a post needs for its hashtag sequence to be an object.
+    estimate
+        ``q, p, max_window`` of `estimate_window`, used when `window` is None.
     progress
         Optional callback ``progress(stage, done, total)``.
     rows
@@ -724,7 +734,7 @@ def coaction_edges(
     found = _objects(frame, given_object_rows(frame, rows, objects, extra_objects, min_sequence))
     if window is None:
         rows_t = found.rows.select("g", "acct", "t")
-        delta = _estimate(rows_t, q=0.1, p=0.5, max_window=timedelta(hours=1))
+        delta = _estimate(rows_t, q=estimate[0], p=estimate[1], max_window=estimate[2])
         del rows_t
     else:
         delta = timedelta(microseconds=_window_us(window))
