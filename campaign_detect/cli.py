@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from campaign_detect import __version__
+from campaign_detect._version import __version__
 from campaign_detect.config import ScanConfig
 from campaign_detect.errors import CampaignDetectError, InputError
 from campaign_detect.load import LoadedPosts, load_posts

@@ -155,6 +155,30 @@ def _same_tag_links(
     return [(position[t1], position[t2]) for t1, t2 in pairs.iter_rows()]
 
 
+def _script_components(
+    kept: pl.DataFrame, template_members: pl.DataFrame, posts: pl.DataFrame, min_overlap: float
+) -> list[int]:
+    """The script each pushed template of `kept` belongs to (a component number per row):
+    templates are one script when their pushers overlap by `min_overlap` of the smaller
+    set, or when they carry the same main hashtag over the same days (`_same_tag_links`)."""
+    position = {t: i for i, t in enumerate(kept["template_id"].to_list())}
+    members = kept.select("template_id", pl.col("accounts").alias("account")).explode("account")
+    sizes = dict(zip(kept["template_id"], kept["n_accounts"], strict=True))
+    overlaps = (
+        members.join(members, on="account", suffix="_2")
+        .filter(pl.col("template_id") < pl.col("template_id_2"))
+        .group_by("template_id", "template_id_2")
+        .agg(pl.len().alias("shared"))
+    )
+    links = [
+        (position[t1], position[t2])
+        for t1, t2, shared in overlaps.iter_rows()
+        if shared >= min_overlap * min(sizes[t1], sizes[t2])
+    ]
+    links += _same_tag_links(kept, template_members, posts, position, min_overlap)
+    return ig.Graph(n=kept.height, edges=links).connected_components().membership
+
+
 def template_candidates(
     template_members: pl.DataFrame,
     posts: pl.DataFrame,
@@ -215,22 +239,7 @@ def template_candidates(
     )
     if kept.is_empty():
         return empty
-    position = {t: i for i, t in enumerate(kept["template_id"].to_list())}
-    members = kept.select("template_id", pl.col("accounts").alias("account")).explode("account")
-    sizes = dict(zip(kept["template_id"], kept["n_accounts"], strict=True))
-    overlaps = (
-        members.join(members, on="account", suffix="_2")
-        .filter(pl.col("template_id") < pl.col("template_id_2"))
-        .group_by("template_id", "template_id_2")
-        .agg(pl.len().alias("shared"))
-    )
-    links = [
-        (position[t1], position[t2])
-        for t1, t2, shared in overlaps.iter_rows()
-        if shared >= min_overlap * min(sizes[t1], sizes[t2])
-    ]
-    links += _same_tag_links(kept, template_members, posts, position, min_overlap)
-    parts = ig.Graph(n=kept.height, edges=links).connected_components().membership
+    parts = _script_components(kept, template_members, posts, min_overlap)
     kept = kept.with_columns(pl.Series("component", parts, dtype=pl.Int64))
     windows = (
         kept.group_by("component")

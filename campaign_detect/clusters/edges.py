@@ -74,11 +74,28 @@ def edge_chance(
             pl.lit(None, dtype=pl.Float64).alias("p_chance"),
         )
     untested = edges.filter(pl.col("n_events") < min_events)
-    edges = tested
     span = posts.select((pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds()).item()
-    reach = min(window.total_seconds(), HOUR_S)
     by_hour = span >= 2 * DAY_S
-    rows = given_object_rows(posts, rows, objects, extra_objects)
+    counts, together = _hour_counts(
+        tested, posts, given_object_rows(posts, rows, objects, extra_objects), by_hour=by_hour
+    )
+    pair_posts = _pair_posts(tested, counts, together, window=window, by_hour=by_hour)
+    reach = min(window.total_seconds(), HOUR_S)
+    # one in D days is the same day; without days, any two of the span's moments
+    per_pair = 1 / max(span / DAY_S, 1.0) if by_hour else 2 * reach / max(span, 2 * reach)
+    out = tested.with_columns(pl.Series("expected_events", pair_posts * per_pair, dtype=pl.Float64))
+    p = poisson.sf(out["n_events"].to_numpy() - 1, out["expected_events"].to_numpy())
+    out = out.with_columns(pl.Series("p_chance", p, dtype=pl.Float64))
+    return pl.concat([out, untested], how="diagonal").sort(
+        ["weight", "a", "b"], descending=[True, False, False]
+    )
+
+
+def _hour_counts(
+    edges: pl.DataFrame, posts: pl.DataFrame, rows: pl.DataFrame, *, by_hour: bool
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Posts per (account, object column, hour of day) of the accounts in `edges`, and per
+    (account, column) how many objects the account always posts together with it."""
     # only the posts of accounts in a tested pair matter
     involved = pl.concat([edges["a"], edges["b"]]).unique().implode()
     rows = rows.join(
@@ -102,6 +119,19 @@ def edge_chance(
         .agg(pl.len().alias("n"))
         .join(together, on=["account", "col"])
     )
+    return counts, together
+
+
+def _pair_posts(
+    edges: pl.DataFrame,
+    counts: pl.DataFrame,
+    together: pl.DataFrame,
+    *,
+    window: timedelta,
+    by_hour: bool,
+) -> np.ndarray:
+    """For each edge, Σ over shared (object, hour) of n_a · partners_b / min(k_a, k_b):
+    the pairs of posts that could land within Δt on one day, fixed sets counted once."""
     accounts = pl.concat([counts["account"], edges["a"], edges["b"]]).unique().sort()
     index = pl.DataFrame({"account": accounts, "i": pl.int_range(len(accounts), eager=True)})
     counts = counts.join(index, on="account")
@@ -116,14 +146,12 @@ def edge_chance(
     n = counts["n"].to_numpy().astype(np.float64)
     if by_hour:
         # two times uniform in one hour bin are within Δt with probability s, in
-        # neighbouring bins q (Δt of an hour at most); one in D days is the same day
-        r = reach / HOUR_S
+        # neighbouring bins q (Δt of an hour at most)
+        r = min(window.total_seconds(), HOUR_S) / HOUR_S
         same, near = 2 * r - r * r, r * r / 2
         partner = same * matrix(n) + near * (matrix(n, 1) + matrix(n, -1))
-        per_pair = 1 / max(span / DAY_S, 1.0)
     else:
         partner = matrix(n)
-        per_pair = 2 * reach / max(span, 2 * reach)
     posted = matrix(n)
     sets = together.join(index, on="account")
     alone = sp.csr_matrix(
@@ -132,18 +160,12 @@ def edge_chance(
     )
     a = edges.select("a").join(index, left_on="a", right_on="account", how="left")["i"].to_numpy()
     b = edges.select("b").join(index, left_on="b", right_on="account", how="left")["i"].to_numpy()
-    # Σ over shared (object, hour) of n_a · partners_b / min(k_a, k_b) for every edge at
-    # once (row-wise products of sparse selections; the sum is the same from b's side)
+    # row-wise products of sparse selections for every edge at once (the sum is the same
+    # from b's side)
     shared = posted[a].multiply(partner[b]).tocoo()
     smaller_set = alone[a].maximum(alone[b])[shared.row, shared.col // bins]
-    pair_posts = np.bincount(
+    return np.bincount(
         shared.row, weights=shared.data * np.asarray(smaller_set).ravel(), minlength=len(a)
-    )
-    out = edges.with_columns(pl.Series("expected_events", pair_posts * per_pair, dtype=pl.Float64))
-    p = poisson.sf(out["n_events"].to_numpy() - 1, out["expected_events"].to_numpy())
-    out = out.with_columns(pl.Series("p_chance", p, dtype=pl.Float64))
-    return pl.concat([out, untested], how="diagonal").sort(
-        ["weight", "a", "b"], descending=[True, False, False]
     )
 
 

@@ -164,6 +164,34 @@ def _combine(parts: list[pl.DataFrame], weights: ScoreWeights) -> pl.DataFrame:
     )
 
 
+def _significance(
+    posts: pl.DataFrame,
+    cluster_posts: pl.DataFrame,
+    *,
+    window: timedelta,
+    null_rounds: int,
+    null_shift: timedelta,
+    seed: int,
+    sync_scales: Sequence[timedelta],
+    n_clusters: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`coposting` of the clusters' posts at Δt and the sync scales below the null's shift."""
+    delta = max(1, int(window.total_seconds()))
+    shift_s = int(null_shift.total_seconds())
+    # Δt, and the wider scales at which a push spread over hours is still synchronised
+    # (a scale as wide as the null's shift cannot be told from chance by that null)
+    scales = sorted({delta} | {int(s.total_seconds()) for s in sync_scales} - {0})
+    return coposting(
+        significance_rows(cluster_posts),
+        windows=[w for w in scales if w == delta or delta < w < shift_s],
+        rounds=null_rounds,
+        shift_s=shift_s,
+        seed=seed,
+        n_clusters=n_clusters,
+        period=null_period(posts, whole_days=shift_s >= DAY_S),
+    )
+
+
 def score_clusters(
     posts: pl.DataFrame,
     membership: pl.DataFrame,
@@ -183,12 +211,9 @@ def score_clusters(
 
     Parameters
     ----------
-    posts
-        Post-schema frame.
-    membership
-        ``account, cluster`` (`campaign_detect.clusters.Candidates.membership`).
-    edges
-        Co-action edges (``a, b, weight, n_events, first, last, a_first``).
+    posts, membership, edges
+        Post-schema frame; ``account, cluster``; co-action edges (``a, b, weight,
+        n_events, first, last, a_first``), as in `campaign_detect.clusters.Candidates`.
     window
         The co-action window Δt used for the edges.
     template_members
@@ -223,19 +248,15 @@ def score_clusters(
         .join(spans.select("cluster", "start", "end"), on="cluster")
         .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
     )
-    delta = max(1, int(window.total_seconds()))
-    shift_s = int(null_shift.total_seconds())
-    # Δt, and the wider scales at which a push spread over hours is still synchronised
-    # (a scale as wide as the null's shift cannot be told from chance by that null)
-    scales = sorted({delta} | {int(s.total_seconds()) for s in sync_scales} - {0})
-    significance, synchrony = coposting(
-        significance_rows(cluster_posts),
-        windows=[w for w in scales if w == delta or delta < w < shift_s],
-        rounds=null_rounds,
-        shift_s=shift_s,
+    significance, synchrony = _significance(
+        posts,
+        cluster_posts,
+        window=window,
+        null_rounds=null_rounds,
+        null_shift=null_shift,
         seed=seed,
+        sync_scales=sync_scales,
         n_clusters=n_clusters,
-        period=null_period(posts, whole_days=shift_s >= DAY_S),
     )
     sizes = cluster_posts.group_by("cluster").agg(
         pl.col("account").n_unique().alias("n_accounts"), pl.len().alias("n_posts")
