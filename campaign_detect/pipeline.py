@@ -17,6 +17,7 @@ import polars as pl
 from campaign_detect._version import __version__
 from campaign_detect.clusters import Candidates, compete, find_clusters
 from campaign_detect.config import ScanConfig
+from campaign_detect.errors import AnalysisError
 from campaign_detect.evidence import cluster_events, cluster_records
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
@@ -140,8 +141,29 @@ def scan(
         Settings; the defaults of `ScanConfig` when None.
     progress
         Optional callback ``progress(stage, done, total)``.
+
+    Raises
+    ------
+    InputError
+        When the input or the settings cannot be used (the message says what to change).
+    AnalysisError
+        When the machine runs out of memory on acceptable input.
     """
     config = config or ScanConfig()
+    try:
+        return _scan(source, config, progress)
+    except MemoryError as exc:
+        raise AnalysisError(
+            "ran out of memory; scan a shorter period (--since/--until), a narrower --window, "
+            "or fewer objects, or use a machine with more memory"
+        ) from exc
+
+
+def _scan(
+    source: LoadedPosts | pl.DataFrame | pl.LazyFrame | str | os.PathLike | Sequence[str],
+    config: ScanConfig,
+    progress: ProgressCallback | None,
+) -> ScanResult:
     posts, stats = _loaded(source, config, progress)
     signals = detect_signals(posts, config.signal_params(), progress=progress, stages=_STAGES)
     report(progress, "clusters", 3, _STAGES)

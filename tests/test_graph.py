@@ -374,3 +374,13 @@ def test_edge_chance_and_object_candidates_take_precomputed_rows():
     again = object_candidates(posts, min_accounts=3, rows=given)
     assert again[0].equals(membership)
     assert again[1].equals(windows)
+
+
+def test_shared_templates_without_any_template_is_zero():
+    # text-less data (or texts that never repeat): no post belongs to a template
+    from conftest import make_posts
+
+    edges = _edges([("a", "b", 1.0, 3)])
+    posts = make_posts([{"account": "a", "ts": "2023-09-20T08:00:00Z", "text": "#umkm"}])
+    none = pl.DataFrame(schema={"post_id": pl.String, "template_id": pl.Int64})
+    assert shared_templates(edges, none, posts)["shared_templates"].to_list() == [0]

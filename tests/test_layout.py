@@ -56,9 +56,7 @@ def _imports(path: Path) -> set[str]:
             found |= {a.name for a in node.names if a.name.startswith("campaign_detect")}
         elif isinstance(node, ast.ImportFrom) and node.module == "campaign_detect":
             found |= {f"campaign_detect.{a.name}" for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-            "campaign_detect"
-        ):
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("campaign_detect"):
             found.add(node.module or "")
     return found
 

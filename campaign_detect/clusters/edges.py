@@ -287,6 +287,8 @@ def shared_templates(
     posts
         The post frame, to map post ids to accounts.
     """
+    if template_members.is_empty():  # no post belongs to a template (text-less data)
+        return edges.with_columns(pl.lit(0, dtype=pl.UInt32).alias("shared_templates"))
     index, starts, keys, width = _template_sets(template_members, posts)
     counts = _shared_counts(
         _rows_of(edges["a"], index), _rows_of(edges["b"], index), (starts, keys, width)
