@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -31,6 +31,9 @@ from campaign_detect.report.render import (
     render_scan,
     render_templates,
 )
+
+if TYPE_CHECKING:
+    from campaign_detect.pipeline import ScanResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,7 +88,8 @@ class _Group(click.Group):
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    """stderr for notices: one unwrapped line each (log files and pipes keep them whole)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -325,13 +329,17 @@ def _config(options: dict[str, Any]) -> ScanConfig:
     return (base or ScanConfig()).with_options(extra_objects=extra or None, **settings)
 
 
-def _scan(options: dict[str, Any]):
+def _scan(options: dict[str, Any]) -> ScanResult:
     from campaign_detect.pipeline import scan
 
     config = _config(options)
     loaded = _load(options, keep_columns=config.extra_objects)
     with _progress(options["quiet"]) as progress:
-        return scan(loaded, config, progress=progress)
+        result = scan(loaded, config, progress=progress)
+    if not options["quiet"]:
+        for notice in result.notices:
+            _stderr().print(f"notice: {notice}", markup=False)
+    return result
 
 
 @cli.command("scan")

@@ -292,6 +292,7 @@ class ScanConfig:
                 burst_alignment=self.weight_burst_alignment,
             ),
             "sync_scales": [s.delta for s in d["sync_scales"]],
+            "extra_objects": self.extra_objects,
         }
 
     def select_params(self) -> SelectParams:

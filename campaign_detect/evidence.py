@@ -40,7 +40,7 @@ def explain(record: dict[str, Any]) -> str:
     if record["hashtags"]:
         parts.append(" ".join(f"#{tag}" for tag in record["hashtags"][:2]))
     else:
-        parts.append("together")
+        parts.append(_shared_kind(record))
     if record["mentions"]:
         parts.append(f"tagging @{record['mentions'][0]}")
     sentence = " ".join(parts) + f" within {human_duration(record['duration_hours'])}"
@@ -54,6 +54,26 @@ def explain(record: dict[str, Any]) -> str:
     if ratio is not None:
         sentence += f"; {ratio:.1f} times more co-posting than chance"
     return sentence + "."
+
+
+# how a sentence names the objects of a kind (an ``--object`` column is named as itself)
+_KIND_NAMES = {
+    "mention": "the same mentions",
+    "url": "the same links",
+    "share": "shares of the same posts",
+    "text": "the same text",
+    "hashtag_seq": "the same hashtag sequences",
+}
+
+
+def _shared_kind(record: dict[str, Any]) -> str:
+    """What a cluster without hashtags shared, named from its co-action events' commonest
+    kind (e.g. ``the same object_id values``), or ``together`` when it has no events."""
+    kinds = [e["kind"] for e in record["evidence"]["coaction_events"]["sample"]]
+    if not kinds:
+        return "together"
+    kind = max(sorted(set(kinds)), key=kinds.count)
+    return _KIND_NAMES.get(kind, f"the same {kind} values")
 
 
 def _top(frame: pl.DataFrame, column: str) -> list[str]:

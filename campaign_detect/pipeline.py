@@ -22,13 +22,13 @@ from campaign_detect.evidence import cluster_events, cluster_records
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
-from campaign_detect.score import score_clusters, select_clusters
+from campaign_detect.score import Selection, score_clusters, select_clusters
 from campaign_detect.signals import CoactionResult, Signals, TemplateResult, detect_signals
 from campaign_detect.values import dumps, format_duration
 
 __all__ = ["SCHEMA_VERSION", "ScanResult", "scan"]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 _STAGES = 5  # progress steps: co-action, bursts, templates, clusters, scores
 
 
@@ -51,6 +51,10 @@ class ScanResult:
         Input accounting (rows read, rejected, deduplicated), or None for a frame input.
     config
         The settings the scan ran with.
+    selection
+        How many clusters were scored and how many each reporting rule removed.
+    notices
+        What a person should know about this scan (one sentence each).
     """
 
     clusters: pl.DataFrame
@@ -62,6 +66,8 @@ class ScanResult:
     posts: pl.DataFrame
     stats: InputStats | None
     config: ScanConfig
+    selection: Selection
+    notices: tuple[str, ...] = ()
 
     def records(self) -> list[dict]:
         """The reported clusters as JSON-ready dicts with their evidence, best first."""
@@ -88,7 +94,9 @@ class ScanResult:
                 "bounded_windows": self.coaction.bounded.height,
                 "bursts": self.bursts.height,
                 "templates": self.templates.groups.height,
+                "notices": list(self.notices),
             },
+            "selection": self.selection.to_dict(),
             "clusters": self.records(),
         }
 
@@ -173,7 +181,8 @@ def _scan(
     ranked, _ = score(candidates)
     final = compete(candidates, ranked, min_accounts=config.min_accounts)
     scored, members = score(final)
-    clusters = select_clusters(scored, posts, final.membership, config.select_params())
+    selection = select_clusters(scored, posts, final.membership, config.select_params())
+    clusters = selection.clusters
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")
     events = cluster_events(
         posts, members, signals, objects=config.objects, extra_objects=config.extra_objects
@@ -189,4 +198,6 @@ def _scan(
         posts=posts,
         stats=stats,
         config=config,
+        selection=selection,
+        notices=signals.notices,
     )

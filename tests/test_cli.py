@@ -43,7 +43,15 @@ def test_scan_prints_a_table_and_reports_row_accounting_on_stderr():
 
 def test_scan_json_follows_the_contract(sample_json):
     doc = sample_json
-    assert list(doc) == ["schema_version", "tool_version", "input", "config", "signals", "clusters"]
+    assert list(doc) == [
+        "schema_version",
+        "tool_version",
+        "input",
+        "config",
+        "signals",
+        "selection",
+        "clusters",
+    ]
     assert doc["input"]["rows_read"] == 1500
     assert doc["config"]["seed"] == 0
     clusters = doc["clusters"]

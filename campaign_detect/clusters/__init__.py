@@ -127,6 +127,7 @@ def find_clusters(
         posts,
         min_accounts=params.min_accounts,
         objects=REPEATED_OBJECT_KINDS,
+        extra_objects=params.extra_objects,
         max_accounts=params.max_object_users,
         first_id=first_script + script_windows.height,
         rows=signals.rows,

@@ -262,6 +262,7 @@ def object_candidates(
     posts: pl.DataFrame,
     *,
     objects: Sequence[str] = REPEATED_OBJECT_KINDS,
+    extra_objects: Sequence[str] = (),
     min_accounts: int = MIN_ACCOUNTS,
     max_accounts: int = MAX_OBJECT_USERS,
     first_id: int = 0,
@@ -280,15 +281,16 @@ def object_candidates(
     the null model is a fair one: fans of one idol or early risers greeting
     ``#selamatpagi`` come back to an object without posting together.
 
-    `rows` may give `object_rows` of these `posts` already computed
-    by the caller; rows of kinds not in `objects` are ignored.
+    `extra_objects` are input columns whose values are objects too (``--object``). `rows`
+    may give `object_rows` of these `posts` already computed by the caller; rows of kinds
+    not in `objects` or `extra_objects` are ignored.
 
     Returns
     -------
     membership, windows
         ``account, cluster`` and ``cluster, start, end``, cluster ids from `first_id` on.
     """
-    rows = given_object_rows(posts, rows, objects)
+    rows = given_object_rows(posts, rows, objects, extra_objects)
     users = (
         rows.join(posts.select("account", "ts").with_row_index("pidx"), on="pidx")
         .group_by("kind", "object", "account")

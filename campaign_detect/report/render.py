@@ -114,7 +114,12 @@ def render_scan(result: ScanResult, fmt: str) -> Output:
         return result.to_json()
     records = result.records()
     if fmt == "table":
-        return partial(print_clusters, records)
+        return partial(
+            print_clusters,
+            records,
+            selection=result.selection.to_dict(),
+            config=result.config.to_dict(),
+        )
     if fmt == "jsonl":
         return dumps_lines(records)
     if fmt == "csv":

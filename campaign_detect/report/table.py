@@ -24,10 +24,41 @@ def _join(values: list[str], prefix: str, limit: int = 3) -> str:
     return shown + (" …" if len(values) > limit else "")
 
 
-def print_clusters(records: list[dict[str, Any]], console: Console) -> None:
-    """The ranked clusters, one line each, with the explanation underneath."""
+def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
+    """Why no cluster is shown: how many were scored and what each rule removed."""
+    removed = selection["removed"]
+    if not selection["scored"]:
+        return "No coordinated clusters: no group of accounts acted together often enough."
+    reasons = [
+        f"{removed['max_p_value']} no more co-posting than chance "
+        f"(max_p_value {config['max_p_value']})",
+        f"{removed['min_repetition']} acted together only once "
+        f"(min_repetition {config['min_repetition']})",
+        f"{removed['min_amplification']} few accounts per pushed object "
+        f"(min_amplification {config['min_amplification']})",
+        f"{removed['filters']} outside your filters",
+    ]
+    return (
+        f"No coordinated clusters met the thresholds: {selection['scored']} scored; "
+        + "; ".join(reasons)
+        + ". --max-p 1 --min-repetition 0 --min-amplification 0 shows them all."
+    )
+
+
+def print_clusters(
+    records: list[dict[str, Any]],
+    console: Console,
+    *,
+    selection: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+) -> None:
+    """The ranked clusters, one line each, with the explanation underneath; when there are
+    none, how many were scored and what each reporting rule removed."""
     if not records:
-        console.print("No coordinated clusters met the thresholds.")
+        if selection is None or config is None:
+            console.print("No coordinated clusters met the thresholds.")
+        else:
+            console.print(escape(nothing_reported(selection, config)))
         return
     table = Table(title="Suspicious clusters (coordination evidence, not a verdict)")
     for name, justify in (

@@ -19,7 +19,7 @@ from datetime import timedelta
 import polars as pl
 
 from campaign_detect.score.null import copost_pairs, coposting, null_period, significance_rows
-from campaign_detect.score.select import SelectParams, select_clusters
+from campaign_detect.score.select import Selection, SelectParams, select_clusters
 from campaign_detect.score.subscores import (
     burst_alignment,
     focus,
@@ -35,6 +35,7 @@ __all__ = [
     "SYNC_SCALES",
     "ScoreWeights",
     "SelectParams",
+    "Selection",
     "copost_pairs",
     "score_clusters",
     "select_clusters",
@@ -174,6 +175,7 @@ def _significance(
     seed: int,
     sync_scales: Sequence[timedelta],
     n_clusters: int,
+    extra_objects: Sequence[str],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`coposting` of the clusters' posts at Δt and the sync scales below the null's shift."""
     delta = max(1, int(window.total_seconds()))
@@ -182,7 +184,7 @@ def _significance(
     # (a scale as wide as the null's shift cannot be told from chance by that null)
     scales = sorted({delta} | {int(s.total_seconds()) for s in sync_scales} - {0})
     return coposting(
-        significance_rows(cluster_posts),
+        significance_rows(cluster_posts, extra_objects),
         windows=[w for w in scales if w == delta or delta < w < shift_s],
         rounds=null_rounds,
         shift_s=shift_s,
@@ -206,6 +208,7 @@ def score_clusters(
     weights: ScoreWeights = ScoreWeights(),
     windows: pl.DataFrame | None = None,
     sync_scales: Sequence[timedelta] = SYNC_SCALES,
+    extra_objects: Sequence[str] = (),
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Score every cluster and rank them, best (most suspicious) first.
 
@@ -220,16 +223,14 @@ def score_clusters(
         ``post_id, template_id, similarity`` of posts assigned to templates.
     bursts
         Burst intervals: ``object, kind, start, end``.
-    null_rounds, null_shift, seed
-        The null model: rounds, largest per-account time shift, and seed.
-    weights
-        Weights of the sub-scores in the score.
+    null_rounds, null_shift, seed, weights
+        The null model (rounds, largest per-account time shift, seed); sub-score weights.
     windows
         ``cluster, start, end`` for clusters whose window is known from elsewhere (a
         template's span); other clusters span their first to last internal co-action event.
-    sync_scales
-        Windows wider than Δt at which co-posting is also measured; each cluster is judged
-        at the one where it stands out most from chance.
+    sync_scales, extra_objects
+        Windows wider than Δt at which co-posting is also measured (each cluster is judged
+        at the one where it stands out most from chance); ``--object`` columns.
 
     Returns
     -------
@@ -257,6 +258,7 @@ def score_clusters(
         seed=seed,
         sync_scales=sync_scales,
         n_clusters=n_clusters,
+        extra_objects=extra_objects,
     )
     sizes = cluster_posts.group_by("cluster").agg(
         pl.col("account").n_unique().alias("n_accounts"), pl.len().alias("n_posts")

@@ -23,10 +23,11 @@ from campaign_detect.values import DAY_S
 __all__ = ["copost_pairs", "coposting", "null_period", "significance_rows"]
 
 
-def significance_rows(posts: pl.DataFrame) -> pl.DataFrame:
+def significance_rows(posts: pl.DataFrame, extra_objects: Sequence[str] = ()) -> pl.DataFrame:
     """One row per (cluster post, shared object), with the same object definitions as the
-    co-action signal, plus integer group keys for `copost_pairs`."""
-    rows = object_rows(posts, SIGNIFICANCE_KINDS)
+    co-action signal (`extra_objects` included: a ring whose only shared objects are in an
+    ``--object`` column is tested on them), plus integer group keys for `copost_pairs`."""
+    rows = object_rows(posts, SIGNIFICANCE_KINDS, extra_objects)
     return (
         rows.join(
             posts.select("cluster", "account", "post_id", "ts").with_row_index("pidx"), on="pidx"

@@ -18,6 +18,7 @@ __all__ = [
     "MIN_AMPLIFICATION",
     "MIN_REPETITION",
     "SelectParams",
+    "Selection",
     "select_clusters",
 ]
 
@@ -42,27 +43,69 @@ class SelectParams:
     hashtag: str | None = None
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The reported clusters, and how many candidates each rule removed.
+
+    Attributes
+    ----------
+    clusters
+        The reported clusters, ranked 1.. (ranks kept through the user's filters).
+    scored
+        How many clusters were scored (what the rules were applied to).
+    removed
+        Per rule, in the order applied (``max_p_value``, ``min_repetition``,
+        ``min_amplification``, then the user's ``filters``: score, time, hashtag, top),
+        how many clusters it removed that the rules before it had kept.
+    """
+
+    clusters: pl.DataFrame
+    scored: int
+    removed: dict[str, int]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form, fixed key order."""
+        return {
+            "scored": self.scored,
+            "removed": dict(self.removed),
+            "reported": self.clusters.height,
+        }
+
+
 def select_clusters(
     clusters: pl.DataFrame,
     posts: pl.DataFrame,
     membership: pl.DataFrame,
     params: SelectParams = SelectParams(),
-) -> pl.DataFrame:
+) -> Selection:
     """Keep the clusters with evidence of coordination (significant co-posting, repeated
     action, more accounts than messages), rank them 1.., then apply the user's filters,
     which keep those ranks so that they stay comparable between filtered views."""
+    removed = dict.fromkeys(("max_p_value", "min_repetition", "min_amplification", "filters"), 0)
     if clusters.is_empty():
-        return clusters
-    selected = (
-        clusters.filter(
-            (pl.col("p_adjusted").fill_nan(0.0) <= params.max_p_value)
-            & (pl.col("repeated_coaction") >= params.min_repetition)
-            & (pl.col("amplification") >= params.min_amplification)
-        )
-        .sort("rank")
-        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
-        .filter(pl.col("score") >= params.min_score)
+        return Selection(clusters, 0, removed)
+    kept = clusters
+    for name, rule in (
+        ("max_p_value", pl.col("p_adjusted").fill_nan(0.0) <= params.max_p_value),
+        ("min_repetition", pl.col("repeated_coaction") >= params.min_repetition),
+        ("min_amplification", pl.col("amplification") >= params.min_amplification),
+    ):
+        passing = kept.filter(rule)
+        removed[name] = kept.height - passing.height
+        kept = passing
+    ranked = kept.sort("rank").with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank")
     )
+    selected = _filtered(ranked, posts, membership, params)
+    removed["filters"] = ranked.height - selected.height
+    return Selection(selected, clusters.height, removed)
+
+
+def _filtered(
+    ranked: pl.DataFrame, posts: pl.DataFrame, membership: pl.DataFrame, params: SelectParams
+) -> pl.DataFrame:
+    """The user's filters: score, time range, hashtag, top N."""
+    selected = ranked.filter(pl.col("score") >= params.min_score)
     if params.since is not None:
         selected = selected.filter(pl.col("end") >= params.since)
     if params.until is not None:

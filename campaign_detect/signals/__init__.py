@@ -55,6 +55,11 @@ __all__ = [
     "template_groups",
 ]
 
+# said once, in the notices and the JSON, when the template signal had nothing to read
+NO_TEXT = (
+    "the posts hold no text (no text column was found, or every text is empty): the "
+    "template signal is off; co-action, bursts and clusters use the other objects"
+)
 # the second co-action window (see `SignalParams.wide_window`)
 WIDE_WINDOW = Duration.parse("1h", name="wide_window")
 
@@ -96,6 +101,9 @@ class Signals:
         `detect_bursts` and `template_groups` of the posts.
     rows
         `object_rows` of every post, for every kind a later stage reads.
+    notices
+        What a person should know about the signals (one sentence each), e.g. that the
+        template signal was off because the posts hold no text.
     """
 
     coaction: CoactionResult
@@ -103,6 +111,7 @@ class Signals:
     bursts: pl.DataFrame
     templates: TemplateResult
     rows: pl.DataFrame
+    notices: tuple[str, ...] = ()
 
     @property
     def windows(self) -> list[CoactionResult]:
@@ -154,4 +163,10 @@ def detect_signals(
     )
     report(progress, "templates", 2, stages)
     templates = template_groups(posts, threshold=params.template_threshold, seed=params.seed)
-    return Signals(coaction, wide_coaction, bursts, templates, rows)
+    notices = () if _has_text(posts) else (NO_TEXT,)
+    return Signals(coaction, wide_coaction, bursts, templates, rows, notices)
+
+
+def _has_text(posts: pl.DataFrame) -> bool:
+    """Whether any post has a text with a word in it (a script needs words)."""
+    return bool(posts.select(pl.col("text").str.contains(r"\w").any()).item())
