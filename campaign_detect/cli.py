@@ -337,7 +337,13 @@ def _scan(options: dict[str, Any]):
     help="table for reading; json (one object, the documented contract) for scripts.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
-def scan_command(fmt: str, output: str | None, **options: Any) -> None:
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    help="Also write the self-contained HTML report (as `report` does) to this file.",
+)
+def scan_command(fmt: str, output: str | None, html_file: str | None, **options: Any) -> None:
     """Rank clusters of accounts that posted in coordination, each with its evidence.
 
     \b
@@ -345,10 +351,15 @@ def scan_command(fmt: str, output: str | None, **options: Any) -> None:
       campaign-detect scan fixtures/kami_umkm_sample.csv
       campaign-detect scan fixtures/kami_umkm_sample.csv --format json | jq '.clusters[0]'
       campaign-detect scan posts.parquet --window 10m --top 20 --format csv -o clusters.csv
+      campaign-detect scan fixtures/kami_umkm_sample.csv --html report.html
     """
     from campaign_detect.report.render import render_scan
 
+    if html_file:
+        _html_check(html_file, options)
     result = _scan(options)
+    if html_file:
+        _html_write(result, html_file, options)
     if fmt == "table" and output is None:
         from campaign_detect.report.table import print_clusters
 
@@ -369,7 +380,13 @@ def scan_command(fmt: str, output: str | None, **options: Any) -> None:
     show_default=True,
     help="table for reading; json prints the cluster's record as in scan's JSON.",
 )
-def explain(rank: int, fmt: str, **options: Any) -> None:
+@click.option(
+    "--plot",
+    is_flag=True,
+    help="Also draw the cluster's posts per hour against its hashtag's traffic and baseline "
+    "(a bar chart in the terminal; table format only).",
+)
+def explain(rank: int, fmt: str, plot: bool, **options: Any) -> None:
     """Print one cluster's whole evidence: script, window, sub-scores, significance, first
     movers, sample posts with their input rows, and the co-action events behind its links.
 
@@ -377,11 +394,15 @@ def explain(rank: int, fmt: str, **options: Any) -> None:
     Examples:
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 2 --format json
+      campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1 --plot
     """
     from campaign_detect.report.json import dumps
     from campaign_detect.report.table import print_explain
 
-    records = _scan(options).records()
+    if plot and fmt != "table":
+        raise click.UsageError("--plot draws in the terminal: use it with --format table")
+    result = _scan(options)
+    records = result.records()
     chosen = [r for r in records if r["rank"] == rank]
     if not chosen:
         raise BadInput(
@@ -392,6 +413,8 @@ def explain(rank: int, fmt: str, **options: Any) -> None:
         click.echo(dumps(chosen[0]), nl=False)
     else:
         print_explain(chosen[0], _stdout())
+        if plot:
+            _plot(result, rank)
 
 
 @cli.command()
@@ -612,3 +635,57 @@ def graph(
             f"{found.bounded.height} busy object windows bounded)",
             markup=False,
         )
+
+
+# --- the HTML report (issue 16) -----------------------------------------------------------
+def _html_check(path: str, options: dict[str, Any]) -> None:
+    """Refuse, before any work, to write the report over one of the inputs (exit 2)."""
+    from campaign_detect.report.html import check_output
+
+    check_output(path, options["inputs"])
+
+
+def _html_write(result: Any, path: str, options: dict[str, Any]) -> None:
+    from campaign_detect.report.html import render_html, write_html
+
+    text = render_html(result)
+    write_html(path, text, inputs=options["inputs"])
+    if not options["quiet"]:
+        _stderr().print(
+            f"wrote {path}: {len(text.encode('utf-8')) / 1024:,.0f} KiB, "
+            f"{result.clusters.height} clusters",
+            markup=False,
+        )
+
+
+def _plot(result: Any, rank: int) -> None:
+    import polars as pl
+
+    from campaign_detect.report.timeline import cluster_timeline, print_timeline
+
+    row = result.clusters.filter(pl.col("rank") == rank).row(0, named=True)
+    print_timeline(cluster_timeline(result, row), _stdout())
+
+
+@cli.command("report")
+@input_options
+@scan_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The HTML file to write (atomically; never one of the inputs).",
+)
+def report_command(output: str, **options: Any) -> None:
+    """Write one self-contained HTML page of the scan: input accounting, settings, the ranked
+    clusters and, for each, its timeline, network, script variants, significance and the
+    posts behind its links. No network requests; readable offline and without JavaScript.
+
+    \b
+    Examples:
+      campaign-detect report fixtures/kami_umkm_sample.csv -o report.html
+      campaign-detect report 'exports/*.jsonl.gz' --top 20 -o nightly.html
+    """
+    _html_check(output, options)
+    _html_write(_scan(options), output, options)
