@@ -449,7 +449,11 @@ def _cluster_section(result: ScanResult, row: dict, record: dict, member_posts) 
     )
     s = record["subscores"]
     facts = [
-        ("window", f"{record['start']} → {record['end']} ({record['duration_hours']} h)"),
+        (
+            "window",
+            f"{record['start'][:16].replace('T', ' ')} → {record['end'][:16].replace('T', ' ')}"
+            f" UTC ({record['duration_hours']:g} hours)",
+        ),
         ("accounts / posts", f"{record['n_accounts']} / {record['n_posts']}"),
         ("hashtags", " ".join("#" + h for h in record["hashtags"]) or NONE),
         ("targets", " ".join("@" + m for m in record["mentions"]) or NONE),
@@ -492,7 +496,8 @@ def _cluster_section(result: ScanResult, row: dict, record: dict, member_posts) 
             + network_svg(view.nodes, view.edges, rank=rank)
             + f"<figcaption>{len(view.nodes)} of {view.n_members} members and {len(view.edges)} "
             f"of {_num(view.n_links)} links (the strongest); line width = co-action events, "
-            "orange = first mover, circle size = links. Laid out with igraph "
+            "orange = a first mover (posted first in more than half of its co-action events), "
+            "circle size = links. Laid out with igraph "
             "(Fruchterman-Reingold). With JavaScript on, click a member to see its links "
             "and posts.</figcaption></figure>"
         )

@@ -10,6 +10,7 @@ attributes, so the page's Content-Security-Policy needs no ``'unsafe-inline'``.
 from __future__ import annotations
 
 import math
+import random
 from datetime import timedelta
 from html import escape
 
@@ -139,8 +140,8 @@ def network_svg(
 ) -> str:
     """The members (circles sized by their links, first movers in orange with a ring and a
     name) and their strongest links (lines as thick as their number of co-action events),
-    laid out by igraph's Fruchterman-Reingold from a circle, so the same data gives the same
-    picture.
+    laid out by igraph's Fruchterman-Reingold from a circle with a seeded generator, so the
+    same data gives the same picture.
 
     ``nodes``: dicts with ``account`` (shown), ``key`` (canonical), ``degree``, ``leader``;
     ``edges``: ``(i, j, events)`` over node positions.
@@ -151,9 +152,15 @@ def network_svg(
     graph = ig.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
     if edges:
         start = graph.layout_circle().coords
-        layout = graph.layout_fruchterman_reingold(
-            weights=[float(e) for _, _, e in edges], seed=start, niter=500
-        ).coords
+        # igraph's layout draws random numbers even from a given start: a private, seeded
+        # generator for the call, so that the same data gives the same picture
+        ig.set_random_number_generator(random.Random(0))
+        try:
+            layout = graph.layout_fruchterman_reingold(
+                weights=[float(e) for _, _, e in edges], seed=start, niter=500
+            ).coords
+        finally:
+            ig.set_random_number_generator(random)
     else:
         layout = graph.layout_grid().coords
     xs, ys = [p[0] for p in layout], [p[1] for p in layout]
