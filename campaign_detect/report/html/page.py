@@ -362,6 +362,7 @@ def _posts_table(record: dict[str, Any], view: ClusterView) -> str:
             _table(
                 ["time (first)", "kind", "object", "account a", "account b", "Δt s", "posts"],
                 rows,
+                id_=f"events-{rank}",
                 nums=(5,),
             )
         )
