@@ -204,10 +204,13 @@ def test_usable_at_desktop_and_phone_width(sample, open_page, width, height):
         assert box is not None
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= width
+        # a chart keeps a readable size: on a phone it scrolls sideways inside its box
+        frame = section.locator("figure").first.bounding_box()
+        assert frame is not None
+        assert frame["x"] + frame["width"] <= width
         chart = section.locator("svg.chart").first.bounding_box()
         assert chart is not None
-        assert chart["width"] <= width
-        assert chart["height"] > 60
+        assert chart["height"] > 100
     lead = page.locator("section#cluster-1 .lead")
     lead.scroll_into_view_if_needed()
     assert lead.is_visible()

@@ -434,7 +434,9 @@ def _legend(timeline) -> str:
         items.append(("sw-baseline", "baseline"))
     return (
         '<p class="legend">'
-        + " ".join(f'<span class="sw {cls}"></span>{text}' for cls, text in items)
+        + " ".join(
+            f'<span class="item"><span class="sw {cls}"></span>{text}</span>' for cls, text in items
+        )
         + "</p>"
     )
 
@@ -475,7 +477,7 @@ def _cluster_section(result: ScanResult, row: dict, record: dict, member_posts) 
         "</dl></div>",
         "<h3>Timeline</h3><figure>",
         _legend(timeline),
-        timeline_svg(timeline),
+        '<div class="scroll">' + timeline_svg(timeline) + "</div>",
         f"<figcaption>Posts per {_bin_name(timeline.bin)}"
         + (
             f" (UTC) with {esc(timeline.tag)}: the cluster's members (red) against every "
@@ -493,8 +495,9 @@ def _cluster_section(result: ScanResult, row: dict, record: dict, member_posts) 
     ]
     if view.edges:
         out.append(
-            "<figure>"
+            '<figure><div class="scroll">'
             + network_svg(view.nodes, view.edges, rank=rank)
+            + "</div>"
             + f"<figcaption>{len(view.nodes)} of {view.n_members} members and {len(view.edges)} "
             f"of {_num(view.n_links)} links (the strongest); line width = co-action events, "
             "orange = a first mover (posted first in more than half of its co-action events), "
