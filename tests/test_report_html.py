@@ -159,6 +159,14 @@ def test_refuses_to_overwrite_an_input(tmp_path, command):
     assert source.read_bytes() == SAMPLE.read_bytes()
 
 
+def test_refuses_an_input_named_by_a_glob(tmp_path, monkeypatch):
+    (tmp_path / "a.csv").write_bytes(SAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["report", "*.csv", "-o", "a.csv"])
+    assert result.exit_code == 2
+    assert "a.csv: is an input of this run" in result.stderr
+
+
 def test_report_needs_an_output():
     result = CliRunner().invoke(cli, ["report", str(SAMPLE)])
     assert result.exit_code == 2

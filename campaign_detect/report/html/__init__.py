@@ -19,7 +19,8 @@ __all__ = ["MAX_SECTIONS", "check_output", "render_html", "write_html"]
 
 
 def check_output(path: str | os.PathLike, inputs: Iterable[str]) -> None:
-    """Raise `InputError` when ``path`` is one of the ``inputs`` (or the same file).
+    """Raise `InputError` when ``path`` is one of the ``inputs`` (or the same file);
+    glob patterns among the inputs are expanded as `load_posts` expands them.
 
     Examples
     --------
@@ -29,8 +30,11 @@ def check_output(path: str | os.PathLike, inputs: Iterable[str]) -> None:
     ...
     campaign_detect.errors.InputError: posts.csv: is an input of this run; write the report to another file (-o)
     """  # noqa: E501
+    from campaign_detect.load.readers import expand_paths
+
     target = Path(path)
-    for name in inputs:
+    names = list(inputs)
+    for name in expand_paths(names) if names else []:
         if name == "-":
             continue
         source = Path(name)
