@@ -386,7 +386,7 @@ def _posts_table(record: dict[str, Any], view: ClusterView) -> str:
             esc(p["account_name"]),
             f'<td class="when">{_when(p["ts"])}</td>',
             f'<td class="text">{esc(p["text"])}</td>',
-            f'<td class="id">{esc(p["file"])}:{_num(p["row"])}</td>',
+            f'<td class="id">{esc(p["file"])}:{p["row"]}</td>',
         ]
         for p in view.posts
     ]
@@ -399,10 +399,21 @@ def _posts_table(record: dict[str, Any], view: ClusterView) -> str:
 def _howto(record: dict[str, Any]) -> str:
     s = record["subscores"]
     hints = []
-    if not s.get("template_share"):
+    share = s.get("template_share") or 0
+    if not share:
         hints.append(
             "This cluster shares no script: its case rests on timing and repeated co-action, "
             "the pattern of crowds around news too. Read the posts before concluding."
+        )
+    elif share < 0.3:
+        hints.append(
+            f"Only {_pct(share)} of its posts are variants of one script: most of what its "
+            "members posted is their own."
+        )
+    if (s.get("burst_alignment") or 0) < 0.3:
+        hints.append(
+            "Few of its posts fall inside a burst of their hashtag: steady traffic, such as "
+            "a daily greeting tag used by the same regulars, looks like this."
         )
     if (s.get("repeated_coaction") or 0) < 0.6:
         hints.append(
