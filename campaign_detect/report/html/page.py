@@ -50,6 +50,17 @@ FALSE_POSITIVES = (
 )
 
 
+def _version() -> str:
+    """The installed tool's version, read from its metadata: the report sits below the
+    package root in the layering, so it does not import ``campaign_detect.__version__``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("campaign-detect")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _asset(name: str) -> str:
     return files("campaign_detect.report.html").joinpath(name).read_text(encoding="utf-8")
 
@@ -539,8 +550,7 @@ def render_html(result: ScanResult, *, title: str | None = None) -> str:
 
     The same result gives the same bytes: nothing on the page depends on the clock.
     """
-    from campaign_detect import __version__
-
+    version = _version()
     records = result.records()
     rows = {r["rank"]: r for r in result.clusters.iter_rows(named=True)}
     css, js = _asset("report.css"), _asset("report.js")
@@ -570,10 +580,10 @@ def render_html(result: ScanResult, *, title: str | None = None) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="campaign-detect {esc(__version__)}">',
+        f'<meta name="generator" content="campaign-detect {esc(version)}">',
         f"<title>{esc(title)}</title><style>{css}</style></head><body>",
         '<header class="top"><h1>Coordinated-campaign report</h1>',
-        f'<p class="muted">{esc(inputs)} · campaign-detect {esc(__version__)}</p>',
+        f'<p class="muted">{esc(inputs)} · campaign-detect {esc(version)}</p>',
         '<p><span class="verdict">Coordination evidence, not a verdict.</span> Each cluster '
         "below is a group of accounts that posted together more than chance explains; read "
         "its posts before drawing a conclusion.</p>",
@@ -588,7 +598,7 @@ def render_html(result: ScanResult, *, title: str | None = None) -> str:
         parts.append(_cluster_section(result, row, record, posts))
     parts.append(
         "</main><footer><p>Made by campaign-detect "
-        f"{esc(__version__)}. Everything on this page is in this one file: it makes no network "
+        f"{esc(version)}. Everything on this page is in this one file: it makes no network "
         "request and works offline, with or without JavaScript. Scores, sub-scores and the "
         "null model are described in the tool's docs/scoring.md.</p>"
         f"<p>Known false positives: {' '.join(esc(x) for x in FALSE_POSITIVES)}</p></footer>"
