@@ -209,3 +209,11 @@ def test_no_cluster_report_is_still_a_page(tmp_path):
     result = run("report", str(SAMPLE), "--min-score", "100", "-o", str(out))
     assert result.exit_code == 0
     assert "No coordinated clusters met the thresholds." in out.read_text(encoding="utf-8")
+
+
+def test_a_frame_scan_renders_without_input_accounting():
+    from campaign_detect import load_posts
+
+    html = render_html(scan(load_posts(str(SAMPLE)).posts))
+    assert "Posts given as a frame in Python: no accounting." in html
+    assert 'id="cluster-1"' in html
