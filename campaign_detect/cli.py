@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -261,6 +261,36 @@ def inspect(fmt: str, output: str | None, top: int, **options: Any) -> None:
     emit(render_inspect(describe_posts(_load(options), top=top), fmt), output)
 
 
+class Moment(click.ParamType):
+    """A time for ``--since``/``--until``: ISO 8601 with or without an offset (``Z``,
+    ``+07:00``; none means UTC), or a plain date, which means the whole day: its first
+    moment for ``--since``, its last for ``--until`` (so ``--since D --until D`` is day D)."""
+
+    name = "time"
+
+    def __init__(self, *, end_of_day: bool) -> None:
+        self.end_of_day = end_of_day
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:  # a plain date
+                day = date.fromisoformat(text)
+                moment = datetime.combine(day, time.max if self.end_of_day else time.min)
+            else:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(
+                f"{text!r} is not a time; use 2023-09-21, 2023-09-21T08:00 or "
+                "2023-09-21T08:00+07:00",
+                param,
+                ctx,
+            )
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def setting_help(name: str, extra: str = "") -> str:
     """The help of a `ScanConfig` setting with its default, read from the config itself."""
     spec = ScanConfig.__dataclass_fields__[name]
@@ -307,8 +337,8 @@ def scan_options(func: F) -> F:
             setting_option("--max-p", "max_p_value", type=click.FloatRange(0, 1)),
             setting_option("--min-amplification", "min_amplification", type=click.FloatRange(0)),
             setting_option("--min-repetition", "min_repetition", type=click.FloatRange(0, 1)),
-            setting_option("--since", "since", type=click.DateTime()),
-            setting_option("--until", "until", type=click.DateTime()),
+            setting_option("--since", "since", type=Moment(end_of_day=False), metavar="TIME"),
+            setting_option("--until", "until", type=Moment(end_of_day=True), metavar="TIME"),
             setting_option("--hashtag", "hashtag"),
             setting_option("--null-rounds", "null_rounds", type=click.IntRange(0)),
             setting_option("--seed", "seed", type=int),
@@ -321,9 +351,6 @@ def scan_options(func: F) -> F:
 def _config(options: dict[str, Any]) -> ScanConfig:
     base = ScanConfig.from_toml(options.pop("config_file")) if options.get("config_file") else None
     options.pop("config_file", None)
-    for key in ("since", "until"):
-        if options.get(key) is not None:
-            options[key] = options[key].replace(tzinfo=UTC)
     extra = tuple(options.pop("extra_objects", ()) or ())
     settings = {k: options.pop(k) for k in list(options) if k in ScanConfig.__dataclass_fields__}
     return (base or ScanConfig()).with_options(extra_objects=extra or None, **settings)
@@ -450,10 +477,30 @@ def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
 
 
 def _signal_format(func: F) -> F:
+    """``--format``, ``-o``, ``--top`` and ``--hashtag`` of the single-signal commands."""
+    func = click.option("--top", type=click.IntRange(1), help="List at most N, strongest first.")(
+        func
+    )
+    func = click.option(
+        "--hashtag", help="Only those whose posts carry this hashtag (with or without #)."
+    )(func)
     func = output_option(func)
     return format_option(
         SIGNAL_FORMATS, "table for reading; json (one object) or csv (formula-safe) for scripts."
     )(func)
+
+
+def _narrowed(records: list[dict[str, Any]], options: dict[str, Any], posts: Any) -> list:
+    """The records of posts carrying ``--hashtag``, at most ``--top`` of them."""
+    tag = options.pop("hashtag")
+    top = options.pop("top")
+    if tag is not None:
+        import polars as pl
+
+        tag = tag.lstrip("#").lower()
+        tagged = set(posts.filter(pl.col("hashtags").list.contains(tag))["post_id"].to_list())
+        records = [r for r in records if tagged.intersection(r["post_ids"])]
+    return records[:top] if top is not None else records
 
 
 @cli.command()
@@ -479,9 +526,10 @@ def bursts(fmt: str, output: str | None, scales: tuple[str, ...], **options: Any
     from campaign_detect.signals.bursts import detect_bursts
 
     output = _checked(options, output)
+    narrow = {k: options.pop(k) for k in ("top", "hashtag")}
     posts = _load(options).posts
     found = detect_bursts(posts, scales=scales or ScanConfig().burst_scales)
-    emit(render_bursts(burst_records(found, posts), fmt), output)
+    emit(render_bursts(_narrowed(burst_records(found, posts), narrow, posts), fmt), output)
 
 
 @cli.command()
@@ -517,9 +565,11 @@ def templates(
     from campaign_detect.signals.templates import template_groups
 
     output = _checked(options, output)
+    narrow = {k: options.pop(k) for k in ("top", "hashtag")}
     posts = _load(options).posts
     found = template_groups(posts, threshold=threshold, min_accounts=min_accounts)
-    emit(render_templates(template_records(found.groups, posts), fmt), output)
+    records = template_records(found.groups, posts)
+    emit(render_templates(_narrowed(records, narrow, posts), fmt), output)
 
 
 @cli.command()

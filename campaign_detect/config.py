@@ -22,6 +22,9 @@ from campaign_detect.values import Duration, format_duration, iso_z, parse_durat
 __all__ = ["ScanConfig", "parse_duration", "settings_table"]
 
 
+# command-line spellings of settings whose option is named otherwise (``--max-p``,
+# ``--object``): a TOML file may use either name
+OPTION_ALIASES = {"max_p": "max_p_value", "object": "extra_objects"}
 # the value of `wide_window` that turns the second window off (in TOML, on the CLI, in JSON)
 OFF = "off"
 
@@ -119,10 +122,12 @@ class ScanConfig:
     )
     seed: int = _setting(0, "Seed of every random step (Leiden, the null model).")
     since: datetime | None = _setting(
-        SelectParams.since, "Only clusters active at or after this time (UTC)."
+        SelectParams.since,
+        "Only clusters active at or after this time (an offset, or UTC; a date is its start).",
     )
     until: datetime | None = _setting(
-        SelectParams.until, "Only clusters active at or before this time (UTC)."
+        SelectParams.until,
+        "Only clusters active at or before this time (an offset, or UTC; a date is its end).",
     )
     hashtag: str | None = _setting(
         SelectParams.hashtag, "Only clusters whose members used this hashtag."
@@ -239,7 +244,7 @@ class ScanConfig:
             raise InputError(f"min_amplification must be 0 or more, got {self.min_amplification}")
         if self.top is not None and self.top < 1:
             raise InputError(f"top must be at least 1, got {self.top}")
-        if self.since and self.until and self.since >= self.until:
+        if self.since and self.until and self.since > self.until:
             raise InputError(f"since ({self.since}) must be before until ({self.until})")
 
     def signal_params(self) -> SignalParams:
@@ -314,7 +319,8 @@ class ScanConfig:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> ScanConfig:
-        """Read settings from a TOML file with the same keys (``[scan]`` table or top level).
+        """Read settings from a TOML file with the same keys (``[scan]`` table or top level);
+        the command-line spellings (``max-p``, ``max_p``, ``object``) are accepted too.
 
         Raises
         ------
@@ -328,6 +334,10 @@ class ScanConfig:
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{path}: not valid TOML: {exc}") from exc
         data = data.get("scan", data)
+        data = {
+            OPTION_ALIASES.get(key.replace("-", "_"), key.replace("-", "_")): value
+            for key, value in data.items()
+        }
         known = {f.name for f in fields(cls) if f.init} - {"source"}
         unknown = sorted(set(data) - known)
         if unknown:

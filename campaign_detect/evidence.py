@@ -76,6 +76,28 @@ def _shared_kind(record: dict[str, Any]) -> str:
     return _KIND_NAMES.get(kind, f"the same {kind} values")
 
 
+def _strongest_in_window(events: pl.DataFrame, start: Any, end: Any) -> pl.DataFrame:
+    """The events with both posts inside the cluster's window, the pairs that co-acted most
+    often first (then in time order): the evidence for this cluster, not coincidences of
+    its members on other days."""
+    inside = events.filter(
+        pl.col("ts_a").is_between(start, end) & pl.col("ts_b").is_between(start, end)
+    )
+    return (
+        inside.with_columns(pl.len().over("a", "b").alias("pair_events"))
+        .sort("pair_events", descending=True, maintain_order=True)
+        .drop("pair_events")
+    )
+
+
+def _posted_as(samples: list[dict[str, Any]]) -> str | None:
+    """The script as one account posted it (the representative's own post, else the most
+    similar sample): what a journalist quotes, not the normalised form it was matched on."""
+    if not samples:
+        return None
+    return max(samples, key=lambda s: (s["similarity"], -len(s["text"])))["text"]
+
+
 def _top(frame: pl.DataFrame, column: str) -> list[str]:
     """Objects of a list column ranked by how many distinct accounts used them."""
     return (
@@ -116,12 +138,14 @@ def cluster_records(
         window_posts = member_posts.get((cluster,), posts.clear()).filter(
             pl.col("ts").is_between(row["start"], row["end"])
         )
-        events = all_events.filter(pl.col("cluster") == cluster)
+        cluster_events = all_events.filter(pl.col("cluster") == cluster)
+        events = _strongest_in_window(cluster_events, row["start"], row["end"])
         template = None
         if row.get("main_template") is not None:
             t = groups.filter(pl.col("template_id") == row["main_template"]).row(0, named=True)
             template = {
                 "text": t["text"],
+                "posted_as": _posted_as(t["samples"]),
                 "n_variants": t["n_variants"],
                 "n_posts": t["n_posts"],
                 "n_accounts": t["n_accounts"],
@@ -200,6 +224,7 @@ def cluster_records(
             ],
             "coaction_events": {
                 "total": events.height,
+                "outside_window": cluster_events.height - events.height,
                 "edges": row["n_edges"],
                 "mean_events_per_edge": _num(row["mean_events"], 2),
                 "sample": [

@@ -19,6 +19,16 @@ __all__ = [
 ]
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 variant``, ``3 variants``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _quote(text: str, limit: int = 280) -> str:
+    """Post text as posted, cut at `limit` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _join(values: list[str], prefix: str, limit: int = 3) -> str:
     shown = " ".join(prefix + v for v in values[:limit])
     return shown + (" …" if len(values) > limit else "")
@@ -111,7 +121,8 @@ def print_explain(record: dict[str, Any], console: Console) -> None:
     if ev["template"]:
         t = ev["template"]
         lines.append(
-            f"script ({t['n_variants']} variants, {t['n_posts']} posts): " + escape(repr(t["text"]))
+            f"script ({_count(t['n_variants'], 'variant')}, {_count(t['n_posts'], 'post')}): "
+            + escape(t.get("posted_as") or t["text"])
         )
     if ev["first_movers"]:
         lines.append(
@@ -123,18 +134,18 @@ def print_explain(record: dict[str, Any], console: Console) -> None:
     lines.append("accounts: " + escape(", ".join(record["accounts"])))
     posts = Table(title="sample posts", show_lines=False)
     for name in ("post_id", "account", "time", "file:row", "text"):
-        posts.add_column(name)
+        posts.add_column(name, overflow="fold")
     for p in ev["sample_posts"]:
         posts.add_row(
             escape(p["post_id"]),
             escape(p["account"]),
             p["ts"],
             escape(f"{p['file']}:{p['row']}"),
-            escape(p["text"][:120]),
+            escape(_quote(p["text"] or "")),
         )
     events = Table(title=f"co-action events ({ev['coaction_events']['total']} in all)")
     for name in ("kind", "object", "a", "b", "post a", "post b", "time a", "time b"):
-        events.add_column(name)
+        events.add_column(name, overflow="fold")
     for e in ev["coaction_events"]["sample"]:
         events.add_row(
             e["kind"],
