@@ -31,10 +31,14 @@ _FILE_WIDTH = 140
 
 
 def stdout_console() -> Console:
-    """stdout for tables; when piped, 140 columns rather than rich's 80, so that a table
-    saved to a file keeps hashtags and times whole."""
+    """stdout for tables: as wide as ``COLUMNS`` says when it is set, else as the terminal,
+    else (piped) 140 columns rather than rich's 80, so that a table saved to a file keeps
+    hashtags and times whole."""
     console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        console.width = int(columns)
+    elif not console.is_terminal:
         console.width = _FILE_WIDTH
     return console
 

@@ -34,6 +34,57 @@ def _join(values: list[str], prefix: str, limit: int = 3) -> str:
     return shown + (" …" if len(values) > limit else "")
 
 
+# (header, justify, cell key, width it needs with padding and border); in the order shown
+_CLUSTER_COLUMNS = (
+    ("#", "right", "rank", 5),
+    ("score", "right", "score", 8),
+    ("accts", "right", "n_accounts", 8),
+    ("posts", "right", "n_posts", 8),
+    ("hashtags / targets", "left", "what", 23),
+    ("window (UTC)", "left", "window", 28),
+    ("sync", "right", "synchrony", 7),
+    ("script", "right", "template_share", 9),
+    ("×chance", "right", "ratio", 10),
+)
+# dropped first when the terminal is narrow; the rest always stay
+_DROP_ORDER = ("n_posts", "synchrony", "template_share")
+# from this width on the window shows the year
+_FULL_WINDOW_WIDTH = 120
+
+
+def _cluster_columns(width: int, compact: bool) -> list[tuple[str, str, str, int]]:
+    """The columns that fit in `width`, dropping the least needed first; the window's
+    dates are never cut (a day lost from a time is a wrong time)."""
+    columns = [
+        (name, justify, key, need + (10 if key == "window" and not compact else 0))
+        for name, justify, key, need in _CLUSTER_COLUMNS
+    ]
+    for key in _DROP_ORDER:
+        if sum(c[3] for c in columns) + 1 <= width:
+            break
+        columns = [c for c in columns if c[2] != key]
+    return columns
+
+
+def _cluster_cells(r: dict[str, Any], compact: bool) -> dict[str, str]:
+    """The table's cells of one cluster record, by column key."""
+    s = r["subscores"]
+    ratio = r["significance"]["ratio"]
+    first = 5 if compact else 0  # 2023-09-20 23:29 or 09-20 23:29
+    return {
+        "rank": str(r["rank"]),
+        "score": f"{r['score']:.1f}",
+        "n_accounts": str(r["n_accounts"]),
+        "n_posts": str(r["n_posts"]),
+        "what": escape(_join(r["hashtags"], "#") + " " + _join(r["mentions"], "@", 1)),
+        "window": f"{r['start'][first:16].replace('T', ' ')} → "
+        f"{r['end'][first:16].replace('T', ' ')}",
+        "synchrony": f"{s['synchrony']:.0%}",
+        "template_share": f"{s['template_share']:.0%}",
+        "ratio": "-" if ratio is None else f"{ratio:.1f}",
+    }
+
+
 def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
     """Why no cluster is shown: how many were scored and what each rule removed."""
     removed = selection["removed"]
@@ -71,32 +122,18 @@ def print_clusters(
             console.print(escape(nothing_reported(selection, config)))
         return
     table = Table(title="Suspicious clusters (coordination evidence, not a verdict)")
-    for name, justify in (
-        ("#", "right"),
-        ("score", "right"),
-        ("accounts", "right"),
-        ("posts", "right"),
-        ("hashtags / targets", "left"),
-        ("window (UTC)", "left"),
-        ("sync", "right"),
-        ("script", "right"),
-        ("×chance", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for r in records:
-        s = r["subscores"]
-        ratio = r["significance"]["ratio"]
-        table.add_row(
-            str(r["rank"]),
-            f"{r['score']:.1f}",
-            str(r["n_accounts"]),
-            str(r["n_posts"]),
-            escape(_join(r["hashtags"], "#") + " " + _join(r["mentions"], "@", 1)),
-            f"{r['start'][:16].replace('T', ' ')} → {r['end'][:16].replace('T', ' ')}",
-            f"{s['synchrony']:.0%}",
-            f"{s['template_share']:.0%}",
-            "-" if ratio is None else f"{ratio:.1f}",
+    compact = console.width < _FULL_WINDOW_WIDTH
+    columns = _cluster_columns(console.width, compact)
+    for name, justify, _, _ in columns:
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=name.startswith("window"),
+            overflow="fold",
         )
+    for r in records:
+        cells = _cluster_cells(r, compact)
+        table.add_row(*(cells[key] for _, _, key, _ in columns))
     console.print(table)
     for r in records:
         console.print(f"[bold]{r['rank']}.[/bold] {escape(r['evidence']['explanation'])}")
