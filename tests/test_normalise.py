@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.load.columns import detect_columns
-from campaign_detect.load.times import parse_times
 from campaign_detect.load.normalise import normalise
+from campaign_detect.load.times import parse_times
 from campaign_detect.schema import POST_SCHEMA, validate_posts
 
 T0 = datetime(2023, 9, 26, 3, 0, tzinfo=UTC)
@@ -52,9 +52,10 @@ T0 = datetime(2023, 9, 26, 3, 0, tzinfo=UTC)
         ("2023-09-26", T0.replace(hour=0)),
         ("2023/09/26 03:00:00", T0),
         ("  2023-09-26T03:00:00Z  ", T0),
-        # unreadable: words, ambiguous day-first dates, impossible dates
+        # unreadable: words, day/month dates valid in neither order, impossible dates
         ("yesterday", None),
-        ("26/09/2023", None),
+        ("31/31/2023", None),
+        ("26/09/2023", T0.replace(hour=0)),
         ("2023-02-30T00:00:00Z", None),
         ("", None),
         (None, None),

@@ -19,6 +19,7 @@ import polars as pl
 
 from campaign_detect.errors import InputError
 from campaign_detect.load.columns import ColumnSource, detect_columns, resolve_override_keys
+from campaign_detect.load.normalise import REJECT_REASONS, RejectedRows, finish, project
 from campaign_detect.load.readers import (
     FFFD,
     SUPPORTED_FORMATS,
@@ -27,7 +28,6 @@ from campaign_detect.load.readers import (
     read_input,
 )
 from campaign_detect.load.times import check_time_zone, parse_times
-from campaign_detect.load.normalise import REJECT_REASONS, RejectedRows, finish, project
 from campaign_detect.progress import ProgressCallback, report
 
 __all__ = [
