@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.load import load_posts
-from campaign_detect.schema import POST_SCHEMA, validate_posts
+from campaign_detect.schema import POST_EXTRA_SCHEMA, POST_SCHEMA, validate_posts
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ROOT / "fixtures" / "formats"
@@ -57,7 +57,7 @@ SAME_FOUR = [
 def test_every_reader_gives_the_same_posts(name, fmt, compressed):
     loaded = load_posts(FORMATS / name)
     posts = validate_posts(loaded.posts)
-    assert posts.columns == list(POST_SCHEMA)
+    assert posts.columns == [*POST_SCHEMA, *POST_EXTRA_SCHEMA]
     got = posts.select("post_id", "account", "account_name", "ts", "hashtags", "row").rows()
     assert got == SAME_FOUR
     # the URL in row 1 is canonicalised (www., tracking parameter dropped)
@@ -139,7 +139,7 @@ def test_tiktok_research_api_export_with_kept_column():
     assert posts["platform"].unique().to_list() == ["tiktok"]
     # kept as an exact string (a float would lose the 19-digit id)
     assert posts["music_id"].to_list() == ["7100000000000000001"] * 2 + ["7100000000000000002"]
-    assert posts.columns == [*POST_SCHEMA, "music_id"]
+    assert posts.columns == [*POST_SCHEMA, *POST_EXTRA_SCHEMA, "music_id"]
 
 
 def test_plain_export_has_no_platform():

@@ -16,7 +16,7 @@ from campaign_detect.errors import InputError
 from campaign_detect.load.columns import detect_columns
 from campaign_detect.load.normalise import normalise
 from campaign_detect.load.times import parse_times
-from campaign_detect.schema import POST_SCHEMA, validate_posts
+from campaign_detect.schema import POST_EXTRA_SCHEMA, POST_SCHEMA, validate_posts
 
 T0 = datetime(2023, 9, 26, 3, 0, tzinfo=UTC)
 
@@ -237,7 +237,7 @@ def test_struct_list_without_a_known_field_is_an_error():
 def test_keep_columns_and_clashes():
     raw = pl.DataFrame({"u": ["a"], "t": ["2023-09-26"], "music_id": [123], "text": ["x"]})
     posts, _ = normalise(raw, {"account": "u", "ts": "t"}, keep_columns=["music_id"])
-    assert posts.columns == [*POST_SCHEMA, "music_id"]
+    assert posts.columns == [*POST_SCHEMA, *POST_EXTRA_SCHEMA, "music_id"]
     assert posts["music_id"].to_list() == ["123"]
     with pytest.raises(InputError, match="post fields"):
         normalise(raw, {"account": "u", "ts": "t"}, keep_columns=["text"])

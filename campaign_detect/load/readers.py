@@ -10,6 +10,7 @@ detection sees the same names whatever the export's nesting.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -25,6 +26,18 @@ from typing import IO, Any
 import polars as pl
 
 from campaign_detect.errors import InputError
+from campaign_detect.load.formats import (
+    EXPORT_FORMATS,
+    MALFORMED,
+    RecordFormat,
+    TableFormat,
+    export_format,
+    read_json_records,
+    read_jsonl_records,
+    recognise_columns,
+    recognise_document,
+    sniff_jsonl,
+)
 
 __all__ = [
     "FFFD",
@@ -36,6 +49,7 @@ __all__ = [
     "expand_paths",
     "flatten",
     "read_input",
+    "sniff_delimiter",
     "sniff_format",
 ]
 
@@ -56,6 +70,10 @@ _EXTENSIONS = {
 }
 _FORMAT_ALIASES = {"ndjson": "jsonl", "pq": "parquet"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_BYTES = 1 << 16
 # names API exports give the list of records inside a wrapping object, most specific first
 _RECORD_KEYS = ("videos", "tweets", "statuses", "posts", "items", "records", "results", "data")
 
@@ -79,6 +97,16 @@ class RawInput:
     utf8_replaced
         True when invalid UTF-8 bytes were replaced, False when the bytes were valid, None
         when not checked yet (a lazily scanned CSV: check only if `FFFD` rows turn up).
+    export
+        The platform export recognised (its frame then holds the canonical columns of
+        `campaign_detect.load.formats.CANONICAL`), or None for a plain table.
+    why
+        What in the file made it that export.
+    notes
+        What a person should know about reading it (pages without posts).
+    top_keys
+        For a JSON object of no known shape read as one table, its top-level keys (for the
+        error when no account or time column turns up).
     """
 
     path: str
@@ -87,6 +115,10 @@ class RawInput:
     frame: pl.LazyFrame
     columns: list[str]
     utf8_replaced: bool | None
+    export: RecordFormat | TableFormat | None = None
+    why: str | None = None
+    notes: tuple[str, ...] = ()
+    top_keys: tuple[str, ...] | None = None
 
 
 def _normalise_format(input_format: str) -> str:
@@ -94,9 +126,57 @@ def _normalise_format(input_format: str) -> str:
     if fmt not in SUPPORTED_FORMATS:
         raise InputError(
             f"--input-format: unsupported format {input_format!r}; "
-            f"supported: {', '.join(SUPPORTED_FORMATS)}"
+            f"supported: {', '.join(SUPPORTED_FORMATS)} or an export: "
+            f"{', '.join(EXPORT_FORMATS)}"
         )
     return fmt
+
+
+def sniff_delimiter(header: bytes) -> str:
+    """The field separator of a CSV, from its header line: the most frequent of ``,``,
+    ``;``, tab and ``|`` outside quotes (a comma when none occurs).
+
+    Examples
+    --------
+    >>> sniff_delimiter(b"id;username;created_at\n"), sniff_delimiter(b'"a,b",c\n')
+    (';', ',')
+    """
+    line = header.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    outside = "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
+    counts = {d: outside.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _decode(data: bytes, encoding: str | None, path: str) -> bytes:
+    """`data` as UTF-8: UTF-16 by its byte-order mark, else `encoding` (UTF-8 default)."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not readable as UTF-16 ({exc})") from exc
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    name = (encoding or "utf-8").lower().replace("_", "-")
+    if name in ("utf-8", "utf8"):
+        return data
+    try:
+        return data.decode(name, errors="replace").encode("utf-8")
+    except LookupError as exc:
+        raise InputError(
+            f"--encoding: unknown encoding {encoding!r}; e.g. utf-8, utf-16, cp1252, latin-1"
+        ) from exc
+
+
+def _split_format(input_format: str | None) -> tuple[str | None, RecordFormat | TableFormat | None]:
+    """--input-format as (file format, export): an export name implies its file format only
+    through the file's extension."""
+    if input_format is None:
+        return None, None
+    export = export_format(input_format)
+    if export is None:
+        return input_format, None
+    return None, export
 
 
 def detect_format(path: str, input_format: str | None = None) -> tuple[str, bool]:
@@ -310,6 +390,9 @@ def read_input(
     input_format: str | None = None,
     stdin: IO[bytes] | None = None,
     lossy: bool = False,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    ragged: bool = False,
 ) -> RawInput:
     """Open one input and return its records as a flat lazy frame.
 
@@ -318,46 +401,72 @@ def read_input(
     path
         A file path, or ``-`` for stdin.
     input_format
-        Overrides the format given by the extension (required for stdin unless sniffed).
+        Overrides the format given by the extension (required for stdin unless sniffed);
+        the name of an export (``twarc2``, ``telegram``, ...) forces that export's mapping.
     stdin
         The byte stream read for ``-`` (default: the process's stdin).
     lossy
         Read NDJSON through Python with invalid UTF-8 replaced (the loader's retry after a
         lazy scan found invalid bytes).
+    delimiter
+        The CSV field separator; None sniffs it from the header line (tab for ``.tsv``).
+    encoding
+        The text encoding; None is UTF-8 (UTF-16 is recognised by its byte-order mark).
+    ragged
+        Read a CSV row by row, so that rows with more fields than the header become
+        rejected rows (the loader's retry after the fast reader refused the file).
 
     Raises
     ------
     InputError
         Missing file, unsupported format, empty file, or a file that cannot be parsed.
     """
+    file_format, forced = _split_format(input_format)
     if path == "-":
         data: bytes | None = _read_bytes(path, stdin)
         assert data is not None
         compressed = data.startswith(_GZIP_MAGIC)
         if compressed:
             data = _gunzip(data, path)
-        fmt = _normalise_format(input_format) if input_format else sniff_format(data)
+        data = _decode(data, encoding, path)
+        fmt = _normalise_format(file_format) if file_format else sniff_format(data)
     else:
         file = Path(path)
         if not file.exists():
             raise InputError(f"{path}: file not found")
         if file.is_dir():
             raise InputError(f"{path}: is a directory; pass the files in it, e.g. {path}/*.jsonl")
-        fmt, _ = detect_format(path, input_format)
+        fmt, _ = detect_format(path, file_format)
         if file.stat().st_size == 0:
             raise InputError(f"{path}: the file is empty")
         with file.open("rb") as handle:
-            compressed = handle.read(2) == _GZIP_MAGIC
+            head = handle.read(_SNIFF_BYTES)
+        compressed = head.startswith(_GZIP_MAGIC)
         data = None
-        if compressed:
-            data = _gunzip(file.read_bytes(), path)
-        elif fmt == "json" or (fmt == "jsonl" and lossy):
+        plain = (encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
+        if (
+            compressed
+            or fmt == "json"
+            or (fmt == "jsonl" and lossy)
+            or ragged
+            or head.startswith(_UTF16_BOMS)
+            or not plain
+        ):
             data = file.read_bytes()
+            if compressed:
+                data = _gunzip(data, path)
+            data = _decode(data, encoding, path)
+        elif fmt == "jsonl" and (forced is not None or _record_sniff(head, forced)):
+            data = file.read_bytes()
+        if data is None and fmt in ("csv", "tsv") and delimiter is None and fmt == "csv":
+            delimiter = sniff_delimiter(head.removeprefix(_UTF8_BOM))
     if data is not None and not data.strip():
         raise InputError(f"{path}: the file is empty")
+    if fmt in ("csv", "tsv") and delimiter is None:
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or b"")
     try:
-        frame, utf8_replaced = _read_frame(path, fmt, data)
-        frame = flatten(frame.with_row_index(ROW, offset=1))
+        read = _read_frame(path, fmt, data, delimiter=delimiter, ragged=ragged, forced=forced)
+        frame = flatten(read.frame.with_row_index(ROW, offset=1))
         schema = frame.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
         if fmt == "jsonl" and data is None and "utf-8" in str(exc).lower():
@@ -366,8 +475,22 @@ def read_input(
     columns = [n for n in schema.names() if n != ROW]
     if not columns:
         raise InputError(f"{path}: the file holds no records")
-    strings = [n for n in columns if schema[n] == pl.String]
-    if utf8_replaced is False or not strings:
+    export, why = read.export, read.why
+    if export is None and fmt in ("csv", "tsv"):
+        found = recognise_columns(columns, forced if isinstance(forced, TableFormat) else None)
+        if found is not None:
+            export, why = found
+            assert isinstance(export, TableFormat)
+            frame = export.adapt(frame, {c.lower(): c for c in reversed(columns)})
+            columns = [*columns, *(e for e in export.extras if e not in columns)]
+            schema = frame.collect_schema()
+    if forced is not None and export is None:
+        raise InputError(
+            f"{path}: --input-format {forced.name}: the file does not have that export's shape "
+            f"({forced.title}); columns found: {', '.join(columns[:20])}"
+        )
+    strings = [n for n in columns if schema.get(n) == pl.String]
+    if read.utf8_replaced is False or not strings:
         flag = pl.lit(False)
     else:
         flag = pl.any_horizontal(
@@ -382,8 +505,18 @@ def read_input(
         compressed=compressed,
         frame=frame,
         columns=columns,
-        utf8_replaced=utf8_replaced,
+        utf8_replaced=read.utf8_replaced,
+        export=export,
+        why=why,
+        notes=read.notes,
+        top_keys=read.top_keys,
     )
+
+
+def _record_sniff(head: bytes, forced: RecordFormat | TableFormat | None) -> bool:
+    """Whether the first lines of an NDJSON file are a record format's (read in Python)."""
+    cut = head.rsplit(b"\n", 1)[0] if b"\n" in head else head
+    return sniff_jsonl(cut, forced if isinstance(forced, RecordFormat) else None) is not None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -397,27 +530,102 @@ def _gunzip(data: bytes, path: str) -> bytes:
         raise InputError(f"{path}: not a readable gzip file ({exc})") from exc
 
 
-def _read_frame(path: str, fmt: str, data: bytes | None) -> tuple[pl.LazyFrame, bool | None]:
+@dataclass(frozen=True)
+class _Read:
+    frame: pl.LazyFrame
+    utf8_replaced: bool | None
+    export: RecordFormat | TableFormat | None = None
+    why: str | None = None
+    notes: tuple[str, ...] = ()
+    top_keys: tuple[str, ...] | None = None
+
+
+def _ragged_csv(data: bytes, separator: str) -> pl.DataFrame:
+    """A CSV read row by row: rows with more fields than the header are kept as rejected
+    rows (``__reject``), so their numbers are reported (only used after the fast reader
+    refused the file)."""
+    text = data.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header = next(reader, [])
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in header]
+    reject: list[str | None] = []
+    for fields in reader:
+        if not fields:
+            continue
+        bad = len(fields) > width
+        for i in range(width):
+            columns[i].append(None if bad or i >= len(fields) else fields[i])
+        reject.append(MALFORMED if bad else None)
+    frame = dict(zip(_unique(header), columns, strict=True))
+    frame["__reject"] = reject
+    return pl.DataFrame(frame, schema=dict.fromkeys(frame, pl.String))
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}_duplicated_{n - 1}")
+    return out
+
+
+def _read_frame(
+    path: str,
+    fmt: str,
+    data: bytes | None,
+    *,
+    delimiter: str | None = None,
+    ragged: bool = False,
+    forced: RecordFormat | TableFormat | None = None,
+) -> _Read:
     if fmt in ("csv", "tsv"):
+        separator = delimiter or ("\t" if fmt == "tsv" else ",")
+        if len(separator) != 1:
+            raise InputError(f"--delimiter: one character expected, got {separator!r}")
         options: dict[str, Any] = {
-            "separator": "\t" if fmt == "tsv" else ",",
+            "separator": separator,
             "infer_schema": False,
             "encoding": "utf8-lossy",
         }
         if data is None:
-            return pl.scan_csv(path, **options), None
+            return _Read(pl.scan_csv(path, **options), None)
         data, replaced = _check_utf8(data)
-        return pl.read_csv(io.BytesIO(data), **options).lazy(), replaced
+        if ragged:
+            return _Read(_ragged_csv(data, separator).lazy(), replaced)
+        return _Read(pl.read_csv(io.BytesIO(data), **options).lazy(), replaced)
+    record_forced = forced if isinstance(forced, RecordFormat) else None
     if fmt == "jsonl":
         if data is None:
-            return pl.scan_ndjson(path, infer_schema_length=None), False
+            return _Read(pl.scan_ndjson(path, infer_schema_length=None), False)
         data, replaced = _check_utf8(data)
-        return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None).lazy(), replaced
+        found = sniff_jsonl(data, record_forced)
+        if found is not None:
+            frame, notes = read_jsonl_records(found[0], data, path)
+            return _Read(frame.lazy(), replaced, found[0], found[1], tuple(notes))
+        return _Read(pl.read_ndjson(io.BytesIO(data), infer_schema_length=None).lazy(), replaced)
     if fmt == "json":
         assert data is not None
         data, replaced = _check_utf8(data)
-        return _read_json(data, path).lazy(), replaced
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            doc = None
+        if doc is not None:
+            found = recognise_document(doc, record_forced)
+            if found is not None:
+                frame, notes = read_json_records(found[0], doc, path)
+                return _Read(frame.lazy(), replaced, found[0], found[1], tuple(notes))
+        elif _looks_like_ndjson(data):
+            found = sniff_jsonl(data, record_forced)
+            if found is not None:
+                frame, notes = read_jsonl_records(found[0], data, path)
+                return _Read(frame.lazy(), replaced, found[0], found[1], tuple(notes))
+        keys = tuple(str(k) for k in doc) if isinstance(doc, dict) else None
+        return _Read(_read_json(data, path).lazy(), replaced, top_keys=keys)
     if data is None:
         pl.read_parquet_schema(path)  # fails fast on a corrupt file
-        return pl.scan_parquet(path), False
-    return pl.read_parquet(io.BytesIO(data)).lazy(), False
+        return _Read(pl.scan_parquet(path), False)
+    return _Read(pl.read_parquet(io.BytesIO(data)).lazy(), False)
