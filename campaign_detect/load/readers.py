@@ -462,6 +462,12 @@ def read_input(
             delimiter = sniff_delimiter(head.removeprefix(_UTF8_BOM))
     if data is not None and not data.strip():
         raise InputError(f"{path}: the file is empty")
+    wanted = ("json", "jsonl") if isinstance(forced, RecordFormat) else ("csv", "tsv")
+    if forced is not None and fmt not in wanted:
+        raise InputError(
+            f"{path}: --input-format {forced.name}: that export is written as "
+            f"{' or '.join(wanted)}, and this file is {fmt}"
+        )
     if fmt in ("csv", "tsv") and delimiter is None:
         delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or b"")
     try:

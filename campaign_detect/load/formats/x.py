@@ -58,7 +58,9 @@ def _detect_v2(doc: Any) -> str | None:
         if "author_id" in data[0] or "edit_history_tweet_ids" in data[0]:
             return "an X API v2 response: data[] tweets with author_id, includes.users"
         return None
-    if "data" not in doc and ("meta" in doc or "errors" in doc or "__twarc" in doc):
+    if "data" not in doc and (
+        "meta" in doc or "errors" in doc or "__twarc" in doc or {"title", "status"} <= set(doc)
+    ):
         return "an X API v2 response without data (no results or an error)"
     return None
 
