@@ -401,3 +401,37 @@ def test_page_of_responses_and_its_jsonl_give_identical_clusters(tmp_path):
     assert a["clusters"], "the sample's planted campaigns should be found"
     assert a["clusters"] == b["clusters"]
     assert a["input"]["rows_kept"] == b["input"]["rows_kept"] == sample.height
+
+
+def test_flattened_twarc2_quotes_are_shares_and_replies_are_not(tmp_path):
+    def tweet(i, ref=None):
+        out = {
+            "id": str(i),
+            "text": f"post {i}",
+            "author_id": str(90 + i),
+            "created_at": f"2023-09-26T03:0{i}:00.000Z",
+            "edit_history_tweet_ids": [str(i)],
+            "author": {"id": str(90 + i), "username": f"user{i}", "name": f"User {i}"},
+        }
+        if ref:
+            out["referenced_tweets"] = [{"type": ref, "id": "1"}]
+        return out
+
+    rows = [tweet(1), tweet(2, "quoted"), tweet(3, "replied_to"), tweet(4, "retweeted")]
+    path = tmp_path / "flat.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    posts = load_posts(path).posts
+    assert posts["share_of"].to_list() == [None, "1", None, "1"]
+    assert posts["display_name"].to_list() == ["User 1", "User 2", "User 3", "User 4"]
+    assert posts["url"][0] == "https://x.com/user1/status/1"
+
+
+def test_an_empty_page_in_a_glob_is_noted_not_fatal(tmp_path):
+    source = (EXPORTS / "x_v1.jsonl").read_text(encoding="utf-8")
+    (tmp_path / "page1.jsonl").write_text(source, encoding="utf-8")
+    (tmp_path / "page2.jsonl").write_text("", encoding="utf-8")
+    loaded = load_posts(str(tmp_path / "page*.jsonl"))
+    assert loaded.stats.rows_kept == 10
+    assert any("page2.jsonl: the file is empty; skipped" in n for n in loaded.stats.notices)
+    with pytest.raises(InputError, match="the file is empty"):
+        load_posts(tmp_path / "page2.jsonl")

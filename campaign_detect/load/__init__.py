@@ -457,6 +457,12 @@ def load_posts(
     raws: list[RawInput] = []
     frames: list[pl.LazyFrame] = []
     mappings: list[dict[str, ColumnSource]] = []
+    skipped: list[str] = []
+    if len(files) > 1:  # one empty page in a glob of pages is noted, not fatal
+        skipped = [f for f in files if f != "-" and os.path.isfile(f) and not os.path.getsize(f)]
+        if len(skipped) == len(files):
+            raise InputError(f"{', '.join(files)}: every file is empty")
+        files = [f for f in files if f not in skipped]
     for index, path in enumerate(files):
         report(progress, "read", index, len(files))
         raw = read_input(path, **reading)  # type: ignore[arg-type]
@@ -522,6 +528,7 @@ def load_posts(
             invalid_utf8=invalid_utf8,
             rejected=rejects.rejected,
             deduplicated=rejects.rows_deduplicated,
-        ),
+        )
+        + [f"{path}: the file is empty; skipped" for path in skipped],
     )
     return LoadedPosts(posts=posts, stats=stats)

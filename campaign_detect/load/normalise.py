@@ -185,13 +185,17 @@ def _share_of(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if isinstance(dtype, pl.List):
         inner = dtype.inner
         if isinstance(inner, pl.Struct) and {"type", "id"} <= {f.name for f in inner.fields}:
-            # Twitter v2 referenced_tweets: the target of a retweet (not of a quote or reply)
-            return expr.list.eval(
-                pl.element()
-                .filter(pl.element().struct.field("type") == "retweeted")
-                .struct.field("id")
-                .cast(pl.String)
-            ).list.first()
+            # Twitter v2 referenced_tweets: the target of a retweet, else of a quote (never
+            # of a reply)
+            def target(kind: str) -> pl.Expr:
+                return expr.list.eval(
+                    pl.element()
+                    .filter(pl.element().struct.field("type") == kind)
+                    .struct.field("id")
+                    .cast(pl.String)
+                ).list.first()
+
+            return pl.coalesce(target("retweeted"), target("quoted"))
         if isinstance(inner, pl.Struct | pl.Null):
             return pl.lit(None, dtype=pl.String)
         return _null_if_empty(expr.list.first().cast(pl.String).str.strip_chars())
