@@ -283,7 +283,9 @@ def test_semicolon_cp1252_day_first_local_times():
     assert posts["text"][4] == "Café pagi #selamatpagi"
     assert stats.invalid_utf8_rows == 0
     # without the encoding the cp1252 é is invalid UTF-8: kept, replaced and counted
-    assert load_posts(EXPORTS / "semicolon_cp1252.csv").stats.invalid_utf8_rows == 1
+    plain = load_posts(EXPORTS / "semicolon_cp1252.csv").stats
+    assert plain.invalid_utf8_rows == 1
+    assert any("(first: " in n and "semicolon_cp1252.csv row 5)" in n for n in plain.notices)
 
 
 def test_utf16_by_its_byte_order_mark():

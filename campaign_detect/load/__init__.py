@@ -300,9 +300,13 @@ def _collect(
     return pl.concat(parts, how="vertical")
 
 
-def _invalid_utf8_counts(collected: pl.DataFrame, raws: list[RawInput]) -> int:
-    counts = collected.group_by(_SOURCE).agg(pl.col(FFFD).sum()).rows()
+def _invalid_utf8_counts(
+    collected: pl.DataFrame, raws: list[RawInput]
+) -> tuple[int, list[tuple[str, int]]]:
+    """Rows whose invalid UTF-8 bytes were replaced, and the first of them (file, row)."""
+    counts = collected.group_by(_SOURCE).agg(pl.col(FFFD).sum()).sort(_SOURCE).rows()
     total = 0
+    first: list[tuple[str, int]] = []
     for index, flagged in counts:
         if not flagged:
             continue
@@ -316,7 +320,10 @@ def _invalid_utf8_counts(collected: pl.DataFrame, raws: list[RawInput]) -> int:
                 replaced = True
         if replaced:
             total += int(flagged)
-    return total
+            if len(first) < 3:
+                rows = collected.filter((pl.col(_SOURCE) == index) & pl.col(FFFD))["row"]
+                first += [(raw.path, int(r)) for r in rows.head(3 - len(first))]
+    return total, first
 
 
 def _notices(
@@ -325,7 +332,7 @@ def _notices(
     *,
     naive: int,
     tz: str | None,
-    invalid_utf8: int,
+    invalid_utf8: tuple[int, list[tuple[str, int]]],
     rejected: dict[str, RejectedRows],
     deduplicated: int,
 ) -> list[str]:
@@ -337,10 +344,11 @@ def _notices(
         )
     elif naive:
         notes.append(f"{naive} post time(s) had no time zone and were read in {tz}")
-    if invalid_utf8:
+    if invalid_utf8[0]:
+        where = ", ".join(f"{f} row {r}" for f, r in invalid_utf8[1])
         notes.append(
-            f"{invalid_utf8} row(s) held invalid UTF-8 bytes, replaced by U+FFFD; "
-            "check the file's encoding"
+            f"{invalid_utf8[0]} row(s) held invalid UTF-8 bytes, replaced by U+FFFD "
+            f"(first: {where}); check the file's encoding (e.g. --encoding cp1252)"
         )
     exports: dict[tuple[str, str | None], list[str]] = {}
     for raw in raws:
@@ -516,7 +524,7 @@ def load_posts(
         rows_deduplicated=rejects.rows_deduplicated,
         rows_kept=rejects.rows_kept,
         rejected=rejects.rejected,
-        invalid_utf8_rows=invalid_utf8,
+        invalid_utf8_rows=invalid_utf8[0],
         time_min=ts.min(),  # type: ignore[arg-type]
         time_max=ts.max(),  # type: ignore[arg-type]
         timezone_assumed=zone,
