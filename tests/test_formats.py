@@ -437,3 +437,18 @@ def test_an_empty_page_in_a_glob_is_noted_not_fatal(tmp_path):
     assert any("page2.jsonl: the file is empty; skipped" in n for n in loaded.stats.notices)
     with pytest.raises(InputError, match="the file is empty"):
         load_posts(tmp_path / "page2.jsonl")
+
+
+def test_a_response_line_longer_than_the_sniffed_head_is_still_recognised(tmp_path):
+    # twarc2 writes a whole API response per line: 100 tweets make lines of 100 kB and more
+    tweets = [
+        {"id": str(i), "text": "x" * 1000, "author_id": "1", "created_at": "2023-09-26T03:00:00Z"}
+        for i in range(1, 201)
+    ]
+    page = {"data": tweets, "includes": {"users": [{"id": "1", "username": "ana"}]}}
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1 << 17
+    loaded = load_posts(path)
+    assert loaded.stats.files[0].export == "twarc2"
+    assert loaded.posts["account"].unique().to_list() == ["ana"]

@@ -456,7 +456,7 @@ def read_input(
             if compressed:
                 data = _gunzip(data, path)
             data = _decode(data, encoding, path)
-        elif fmt == "jsonl" and (forced is not None or _record_sniff(head, forced)):
+        elif fmt == "jsonl" and (forced is not None or _record_sniff(file, forced)):
             data = file.read_bytes()
         if data is None and fmt in ("csv", "tsv") and delimiter is None and fmt == "csv":
             delimiter = sniff_delimiter(head.removeprefix(_UTF8_BOM))
@@ -519,10 +519,13 @@ def read_input(
     )
 
 
-def _record_sniff(head: bytes, forced: RecordFormat | TableFormat | None) -> bool:
-    """Whether the first lines of an NDJSON file are a record format's (read in Python)."""
-    cut = head.rsplit(b"\n", 1)[0] if b"\n" in head else head
-    return sniff_jsonl(cut, forced if isinstance(forced, RecordFormat) else None) is not None
+def _record_sniff(file: Path, forced: RecordFormat | TableFormat | None) -> bool:
+    """Whether the first lines of an NDJSON file are a record format's (read in Python).
+    Whole lines are read, however long: one API response per line is often megabytes."""
+    with file.open("rb") as handle:
+        lines = [handle.readline() for _ in range(5)]
+    record = forced if isinstance(forced, RecordFormat) else None
+    return sniff_jsonl(b"".join(lines), record) is not None
 
 
 def _first_line(exc: BaseException) -> str:
