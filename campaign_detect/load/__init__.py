@@ -365,7 +365,11 @@ def _notices(
             notes.append(f"{rows.count} row(s) skipped: {reason} (first: {where})")
     if deduplicated:
         notes.append(f"{deduplicated} duplicate post(s) dropped (same post id; first kept)")
+    first_export = raws[0].export.name if raws[0].export is not None else None
     for raw, mapping in zip(raws[1:], mappings[1:], strict=True):
+        export = raw.export.name if raw.export is not None else None
+        if export != first_export:
+            continue  # another export: its "read as" notice says how it was mapped
         if mapping != mappings[0]:
             diff = ", ".join(f"{k}={v.source}" for k, v in mapping.items() if v != mappings[0][k])
             notes.append(f"{raw.path}: columns differ from {raws[0].path}: {diff}")
