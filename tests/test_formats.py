@@ -7,6 +7,7 @@ Each fixture also holds one malformed record, whose accounting is asserted.
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -452,3 +453,13 @@ def test_a_response_line_longer_than_the_sniffed_head_is_still_recognised(tmp_pa
     loaded = load_posts(path)
     assert loaded.stats.files[0].export == "twarc2"
     assert loaded.posts["account"].unique().to_list() == ["ana"]
+
+
+def test_a_ragged_row_in_a_gzipped_cp1252_csv_is_counted(tmp_path):
+    body = "username;created_at;text\nana;2023-09-26T03:00:00Z;Café\nbo;x;y;z\n"
+    body += "cy;2023-09-26T03:01:00Z;ok\n"
+    path = tmp_path / "p.csv.gz"
+    path.write_bytes(gzip.compress(body.encode("cp1252")))
+    loaded = load_posts(path, encoding="cp1252")
+    assert loaded.posts["text"].to_list() == ["Café", "ok"]
+    assert loaded.stats.rejected["malformed record"].first == [(str(path), 2)]

@@ -477,6 +477,14 @@ def read_input(
     except (pl.exceptions.PolarsError, OSError) as exc:
         if fmt == "jsonl" and data is None and "utf-8" in str(exc).lower():
             return read_input(path, input_format=input_format, lossy=True)
+        if fmt in ("csv", "tsv") and "more fields" in str(exc) and not ragged and path != "-":
+            return read_input(
+                path,
+                input_format=input_format,
+                delimiter=delimiter,
+                encoding=encoding,
+                ragged=True,
+            )
         raise InputError(f"{path}: cannot read as {fmt} ({_first_line(exc)})") from exc
     columns = [n for n in schema.names() if n != ROW]
     if not columns:
