@@ -210,22 +210,23 @@ def test_post_id_from_input_is_kept_and_empty_ids_are_synthesised():
 def test_entity_columns_of_struct_lists_and_share_targets():
     raw = pl.DataFrame(
         {
-            "user": ["a", "b", "c"],
-            "when": ["2023-09-26T03:00:00Z"] * 3,
-            "tags": [[{"tag": "#UMKM"}], [], None],
+            "user": ["a", "b", "c", "d"],
+            "when": ["2023-09-26T03:00:00Z"] * 4,
+            "tags": [[{"tag": "#UMKM"}], [], None, []],
             "refs": [
                 [{"type": "quoted", "id": "1"}],
                 [{"type": "replied_to", "id": "2"}, {"type": "retweeted", "id": "3"}],
                 None,
+                [{"type": "replied_to", "id": "4"}],
             ],
         }
     )
     posts, _ = normalise(
         raw, {"account": "user", "ts": "when", "hashtags": "tags", "share_of": "refs"}
     )
-    assert posts["hashtags"].to_list() == [["umkm"], [], []]
-    # a quote is not a share; only the "retweeted" reference is the share target
-    assert posts["share_of"].to_list() == [None, "3", None]
+    assert posts["hashtags"].to_list() == [["umkm"], [], [], []]
+    # a retweet's target, else a quote's, is the share target; a reply is never a share
+    assert posts["share_of"].to_list() == ["1", "3", None, None]
 
 
 def test_struct_list_without_a_known_field_is_an_error():

@@ -138,7 +138,7 @@ def sniff_delimiter(header: bytes) -> str:
 
     Examples
     --------
-    >>> sniff_delimiter(b"id;username;created_at\n"), sniff_delimiter(b'"a,b",c\n')
+    >>> sniff_delimiter(b"id;username;created_at\\n"), sniff_delimiter(b'"a,b",c\\n')
     (';', ',')
     """
     line = header.split(b"\n", 1)[0].decode("utf-8", errors="replace")
