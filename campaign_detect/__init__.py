@@ -5,9 +5,8 @@
 >>> result.clusters.head()  # doctest: +SKIP
 """
 
-__version__ = "0.1.0"
-
 from campaign_detect import errors
+from campaign_detect._version import __version__
 from campaign_detect.config import ScanConfig
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.load.normalise import normalise

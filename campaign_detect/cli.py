@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from campaign_detect import __version__
+from campaign_detect._version import __version__
 from campaign_detect.config import ScanConfig
 from campaign_detect.errors import CampaignDetectError, InputError
 from campaign_detect.load import EXPORT_FORMATS, SUPPORTED_FORMATS, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback
+from campaign_detect.report.output import check_output, emit
+from campaign_detect.report.render import (
+    EXPLAIN_FORMATS,
+    INSPECT_FORMATS,
+    SCAN_FORMATS,
+    SIGNAL_FORMATS,
+    render_bursts,
+    render_explain,
+    render_inspect,
+    render_scan,
+    render_templates,
+)
+
+if TYPE_CHECKING:
+    from campaign_detect.pipeline import ScanResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,10 +46,21 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived: unwinds like Ctrl-C, so that no partial output file is left."""
+
+
+def _on_sigterm(_signum: int, _frame: Any) -> None:
+    raise _Terminated
+
+
 class _Group(click.Group):
-    """Maps library errors to exit codes in one place: input 2, runtime 1."""
+    """Maps library errors to exit codes in one place: input 2, runtime 1, Ctrl-C 130,
+    SIGTERM 143."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return super().invoke(ctx)
         except InputError as exc:
@@ -42,6 +69,12 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            _stderr().print("interrupted; no output was written", markup=False)
+            raise click.exceptions.Exit(130) from None
+        except _Terminated:
+            _stderr().print("terminated; no output was written", markup=False)
+            raise click.exceptions.Exit(143) from None
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (| head); nothing left to say
             raise click.exceptions.Exit(1) from None
@@ -55,7 +88,8 @@ class _Group(click.Group):
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    """stderr for notices: one unwrapped line each (log files and pipes keep them whole)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -184,20 +218,33 @@ def _load(options: dict[str, Any], keep_columns: tuple[str, ...] = ()) -> Loaded
     return loaded
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+def output_option(func: F) -> F:
+    """``-o/--output FILE``: checked before any work, written atomically."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="Write to this file instead of stdout (never one of the inputs).",
+    )(func)
 
 
-def _stdout() -> Console:
-    """stdout for tables; when piped, 140 columns rather than rich's 80, so that a table
-    saved to a file keeps hashtags and times whole."""
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console.width = 140
-    return console
+def format_option(formats: tuple[str, ...], help_text: str) -> Callable[[F], F]:
+    """``--format`` with these choices, ``table`` first and the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=formats[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
+def _checked(options: dict[str, Any], output: str | None) -> str | None:
+    """The output path, checked against the inputs before anything is read."""
+    if output is not None:
+        check_output(output, options["inputs"])
+    return output
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
@@ -221,14 +268,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @input_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for reading; json (the input block of scan's JSON plus top lists) for scripts.",
+@format_option(
+    INSPECT_FORMATS,
+    "table for reading; json (the input block of scan's JSON plus top lists) for scripts.",
 )
+@output_option
 @click.option(
     "--top",
     type=click.IntRange(1),
@@ -236,7 +280,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="How many hashtags, mentions and accounts to list.",
 )
-def inspect(fmt: str, top: int, **options: Any) -> None:
+def inspect(fmt: str, output: str | None, top: int, **options: Any) -> None:
     """Show how a file was read: format, column mapping, row accounting, time span and the
     most frequent hashtags, mentions and accounts. The first thing to run on an unknown file.
 
@@ -244,96 +288,65 @@ def inspect(fmt: str, top: int, **options: Any) -> None:
     Examples:
       campaign-detect inspect fixtures/kami_umkm_sample.csv
       campaign-detect inspect 'exports/*.jsonl.gz' --account-col author.username
-      campaign-detect inspect posts.csv --tz Asia/Jakarta --format json
+      campaign-detect inspect posts.csv --tz Asia/Jakarta --format json -o input.json
     """
     from campaign_detect.describe import describe_posts
-    from campaign_detect.report.json import dumps
-    from campaign_detect.report.table import print_inspect
 
-    summary = describe_posts(_load(options), top=top)
-    if fmt == "json":
-        click.echo(dumps(summary), nl=False)
-    else:
-        print_inspect(summary, _stdout())
+    output = _checked(options, output)
+    emit(render_inspect(describe_posts(_load(options), top=top), fmt), output)
+
+
+def setting_help(name: str, extra: str = "") -> str:
+    """The help of a `ScanConfig` setting with its default, read from the config itself."""
+    spec = ScanConfig.__dataclass_fields__[name]
+    default = spec.default
+    shown = " ".join(default) if isinstance(default, tuple) else default
+    suffix = f" [default: {shown}]" if default not in (None, ()) else ""
+    return spec.metadata["help"] + extra + suffix
+
+
+def setting_option(flag: str, name: str, **kwargs: Any) -> Callable[[F], F]:
+    """An option for the `ScanConfig` setting `name`: help and default from the config
+    (the option itself defaults to None: not given, so a TOML file's value stands)."""
+    return click.option(flag, name, help=setting_help(name, kwargs.pop("extra", "")), **kwargs)
+
+
+window_option = setting_option("--window", "window", metavar="DURATION")
+object_option = setting_option(
+    "--object", "extra_objects", multiple=True, metavar="COL", extra=" Repeatable."
+)
 
 
 def scan_options(func: F) -> F:
-    """Settings of the detection, mirrored by `ScanConfig`."""
+    """Settings of the detection: each a `ScanConfig` field of the same name."""
     for option in reversed(
         [
             click.option(
                 "--config",
                 "config_file",
                 type=click.Path(exists=True, dir_okay=False),
-                help="TOML file of settings (same names as the options, with _); options "
-                "given here override it.",
+                help="TOML file of settings (the names of docs/settings.md); options given "
+                "here override it.",
             ),
-            click.option(
-                "--window",
-                metavar="DURATION",
-                help="Co-action window Δt (30s, 10m, 1h). Default: estimated from the data.",
+            window_option,
+            setting_option(
+                "--wide-window",
+                "wide_window",
+                metavar="DURATION|off",
             ),
-            click.option(
-                "--object",
-                "extra_objects",
-                multiple=True,
-                metavar="COL",
-                help="Also count posting the same value of this input column (e.g. music_id) "
-                "as co-action. Repeatable.",
-            ),
-            click.option(
-                "--min-repeats",
-                type=click.IntRange(1),
-                help="Co-action events two accounts need to be linked [default: 2]; 1 links "
-                "every coincidence.",
-            ),
-            click.option(
-                "--min-accounts",
-                type=click.IntRange(2),
-                help="Smallest cluster reported [default: 3].",
-            ),
-            click.option(
-                "--min-score", type=float, help="Hide clusters scoring below this [default: 0]."
-            ),
-            click.option("--top", type=click.IntRange(1), help="Report at most N clusters."),
-            click.option(
-                "--max-p",
-                "max_p_value",
-                type=click.FloatRange(0, 1),
-                help="Hide clusters whose co-posting is not significant at this level "
-                "(corrected) [default: 0.05]; 1 shows them all.",
-            ),
-            click.option(
-                "--min-amplification",
-                type=click.FloatRange(0),
-                help="Hide clusters with fewer accounts per object they push than this "
-                "(feeds reposting many links) [default: 0.5]; 0 shows them all.",
-            ),
-            click.option(
-                "--min-repetition",
-                type=click.FloatRange(0, 1),
-                help="Hide clusters whose members mostly acted together only once "
-                "[default: 0.5]; 0 shows them all.",
-            ),
-            click.option(
-                "--since",
-                type=click.DateTime(),
-                help="Only clusters active at or after this time (UTC).",
-            ),
-            click.option(
-                "--until",
-                type=click.DateTime(),
-                help="Only clusters active at or before this time (UTC).",
-            ),
-            click.option("--hashtag", help="Only clusters whose members used this hashtag."),
-            click.option(
-                "--null-rounds",
-                type=click.IntRange(0),
-                help="Rounds of the null model [default: 20]; 0 skips significance.",
-            ),
-            click.option(
-                "--seed", type=int, help="Seed of Leiden and the null model [default: 0]."
-            ),
+            object_option,
+            setting_option("--min-repeats", "min_repeats", type=click.IntRange(1)),
+            setting_option("--min-accounts", "min_accounts", type=click.IntRange(2)),
+            setting_option("--min-score", "min_score", type=float),
+            setting_option("--top", "top", type=click.IntRange(1)),
+            setting_option("--max-p", "max_p_value", type=click.FloatRange(0, 1)),
+            setting_option("--min-amplification", "min_amplification", type=click.FloatRange(0)),
+            setting_option("--min-repetition", "min_repetition", type=click.FloatRange(0, 1)),
+            setting_option("--since", "since", type=click.DateTime()),
+            setting_option("--until", "until", type=click.DateTime()),
+            setting_option("--hashtag", "hashtag"),
+            setting_option("--null-rounds", "null_rounds", type=click.IntRange(0)),
+            setting_option("--seed", "seed", type=int),
         ]
     ):
         func = option(func)
@@ -351,27 +364,26 @@ def _config(options: dict[str, Any]) -> ScanConfig:
     return (base or ScanConfig()).with_options(extra_objects=extra or None, **settings)
 
 
-def _scan(options: dict[str, Any]):
+def _scan(options: dict[str, Any]) -> ScanResult:
     from campaign_detect.pipeline import scan
 
     config = _config(options)
     loaded = _load(options, keep_columns=config.extra_objects)
     with _progress(options["quiet"]) as progress:
-        return scan(loaded, config, progress=progress)
+        result = scan(loaded, config, progress=progress)
+    if not options["quiet"]:
+        for notice in result.notices:
+            _stderr().print(f"notice: {notice}", markup=False)
+    return result
 
 
 @cli.command("scan")
 @input_options
 @scan_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv", "markdown"]),
-    default="table",
-    show_default=True,
-    help="table for reading; json (one object, the documented contract) for scripts.",
+@format_option(
+    SCAN_FORMATS, "table for reading; json (one object, the documented contract) for scripts."
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option
 def scan_command(fmt: str, output: str | None, **options: Any) -> None:
     """Rank clusters of accounts that posted in coordination, each with its evidence.
 
@@ -381,30 +393,19 @@ def scan_command(fmt: str, output: str | None, **options: Any) -> None:
       campaign-detect scan fixtures/kami_umkm_sample.csv --format json | jq '.clusters[0]'
       campaign-detect scan posts.parquet --window 10m --top 20 --format csv -o clusters.csv
     """
-    from campaign_detect.report.render import render_scan
-
-    result = _scan(options)
-    if fmt == "table" and output is None:
-        from campaign_detect.report.table import print_clusters
-
-        print_clusters(result.records(), _stdout())
-        return
-    _emit(render_scan(result, fmt), output)
+    output = _checked(options, output)
+    emit(render_scan(_scan(options), fmt), output)
 
 
 @cli.command()
 @input_options
 @scan_options
 @click.option("--cluster", "rank", type=click.IntRange(1), required=True, help="Rank to explain.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for reading; json prints the cluster's record as in scan's JSON.",
+@format_option(
+    EXPLAIN_FORMATS, "table for reading; json prints the cluster's record as in scan's JSON."
 )
-def explain(rank: int, fmt: str, **options: Any) -> None:
+@output_option
+def explain(rank: int, fmt: str, output: str | None, **options: Any) -> None:
     """Print one cluster's whole evidence: script, window, sub-scores, significance, first
     movers, sample posts with their input rows, and the co-action events behind its links.
 
@@ -413,9 +414,7 @@ def explain(rank: int, fmt: str, **options: Any) -> None:
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 2 --format json
     """
-    from campaign_detect.report.json import dumps
-    from campaign_detect.report.table import print_explain
-
+    output = _checked(options, output)
     records = _scan(options).records()
     chosen = [r for r in records if r["rank"] == rank]
     if not chosen:
@@ -423,10 +422,7 @@ def explain(rank: int, fmt: str, **options: Any) -> None:
             f"--cluster {rank}: no such cluster; this scan reported ranks "
             f"{[r['rank'] for r in records] or 'none'}"
         )
-    if fmt == "json":
-        click.echo(dumps(chosen[0]), nl=False)
-    else:
-        print_explain(chosen[0], _stdout())
+    emit(render_explain(chosen[0], fmt), output)
 
 
 @cli.command()
@@ -468,16 +464,9 @@ def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
 
 
 def _signal_format(func: F) -> F:
-    func = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file."
-    )(func)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "json", "csv"]),
-        default="table",
-        show_default=True,
-        help="table for reading; json (one object) or csv (formula-safe) for scripts.",
+    func = output_option(func)
+    return format_option(
+        SIGNAL_FORMATS, "table for reading; json (one object) or csv (formula-safe) for scripts."
     )(func)
 
 
@@ -500,32 +489,13 @@ def bursts(fmt: str, output: str | None, scales: tuple[str, ...], **options: Any
       campaign-detect bursts fixtures/kami_umkm_sample.csv
       campaign-detect bursts fixtures/kami_umkm_sample.csv --format json | jq '.bursts[0]'
     """
-    from campaign_detect.report.signals import BURST_KEYS, burst_records, render_signal
+    from campaign_detect.report.signals import burst_records
     from campaign_detect.signals.bursts import detect_bursts
 
+    output = _checked(options, output)
     posts = _load(options).posts
     found = detect_bursts(posts, scales=scales or ScanConfig().burst_scales)
-    records = burst_records(found, posts)
-    if fmt == "table" and output is None:
-        from campaign_detect.report.table import print_frame
-
-        rows = [
-            [
-                r["kind"],
-                r["object"],
-                r["start"],
-                r["end"],
-                r["n_posts"],
-                r["n_accounts"],
-                f"{r['strength']:.1f}",
-                r["scale"],
-            ]
-            for r in records
-        ]
-        header = ["kind", "object", "start", "end", "posts", "accounts", "strength", "scale"]
-        print_frame("bursts (strength: -log10 tail probability)", header, rows, _stdout())
-        return
-    _emit(render_signal("bursts", records, fmt, BURST_KEYS), output)
+    emit(render_bursts(burst_records(found, posts), fmt), output)
 
 
 @cli.command()
@@ -557,46 +527,19 @@ def templates(
       campaign-detect templates fixtures/kami_umkm_sample.csv
       campaign-detect templates fixtures/kami_umkm_sample.csv --format csv -o scripts.csv
     """
-    from campaign_detect.report.signals import TEMPLATE_KEYS, render_signal, template_records
+    from campaign_detect.report.signals import template_records
     from campaign_detect.signals.templates import template_groups
 
+    output = _checked(options, output)
     posts = _load(options).posts
     found = template_groups(posts, threshold=threshold, min_accounts=min_accounts)
-    records = template_records(found.groups, posts)
-    if fmt == "table" and output is None:
-        from campaign_detect.report.table import print_frame
-
-        rows = [
-            [
-                r["n_accounts"],
-                r["n_posts"],
-                r["n_variants"],
-                f"{r['mean_similarity']:.2f}",
-                r["start"],
-                r["text"][:80],
-            ]
-            for r in records
-        ]
-        header = ["accounts", "posts", "variants", "similarity", "first", "script"]
-        print_frame("templates", header, rows, _stdout())
-        return
-    _emit(render_signal("templates", records, fmt, TEMPLATE_KEYS), output)
+    emit(render_templates(template_records(found.groups, posts), fmt), output)
 
 
 @cli.command()
 @input_options
-@click.option(
-    "--window",
-    metavar="DURATION",
-    help="Co-action window Δt (30s, 10m, 1h). Default: estimated from the data.",
-)
-@click.option(
-    "--object",
-    "extra_objects",
-    multiple=True,
-    metavar="COL",
-    help="Also count posting the same value of this column as co-action. Repeatable.",
-)
+@window_option
+@object_option
 @click.option(
     "--min-repeats",
     type=click.IntRange(1),
@@ -625,10 +568,11 @@ def graph(
     """
     import polars as pl
 
-    from campaign_detect.report.graphs import write_graph
+    from campaign_detect.report.graphs import GRAPH_FORMATS, write_graph
     from campaign_detect.report.signals import account_names
     from campaign_detect.signals.coaction import coaction_edges
 
+    check_output(out, options["inputs"], suffixes=GRAPH_FORMATS, kind="graph")
     config = ScanConfig(window=window, extra_objects=extra_objects)
     posts = _load(options, keep_columns=config.extra_objects).posts
     found = coaction_edges(posts, window=config.window, extra_objects=config.extra_objects)

@@ -8,29 +8,21 @@ verdict: openly mobilised real users (the `#KamiUMKMdiTikTok` sellers) coordinat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
-from campaign_detect.report.json import iso_z as _iso
-from campaign_detect.report.json import round_float as _num
+from campaign_detect.signals import Signals, TemplateResult
+from campaign_detect.signals.coaction import coaction_events
+from campaign_detect.values import human_duration
+from campaign_detect.values import iso_z as _iso
+from campaign_detect.values import round_float as _num
 
-if TYPE_CHECKING:
-    from campaign_detect.pipeline import ScanResult
-
-__all__ = ["cluster_records", "explain"]
+__all__ = ["cluster_events", "cluster_records", "explain"]
 
 SAMPLE_POSTS = 5
 SAMPLE_EVENTS = 10
 TOP_OBJECTS = 5
-
-
-def _duration(hours: float) -> str:
-    if hours < 1:
-        return f"{max(1, round(hours * 60))} minutes"
-    if hours <= 72:
-        return f"{round(hours)} hours" if round(hours) != 1 else "1 hour"
-    return f"{round(hours / 24)} days"
 
 
 def explain(record: dict[str, Any]) -> str:
@@ -48,10 +40,10 @@ def explain(record: dict[str, Any]) -> str:
     if record["hashtags"]:
         parts.append(" ".join(f"#{tag}" for tag in record["hashtags"][:2]))
     else:
-        parts.append("together")
+        parts.append(_shared_kind(record))
     if record["mentions"]:
         parts.append(f"tagging @{record['mentions'][0]}")
-    sentence = " ".join(parts) + f" within {_duration(record['duration_hours'])}"
+    sentence = " ".join(parts) + f" within {human_duration(record['duration_hours'])}"
     subscores = record["subscores"]
     if subscores.get("template_share"):
         sentence += (
@@ -62,6 +54,26 @@ def explain(record: dict[str, Any]) -> str:
     if ratio is not None:
         sentence += f"; {ratio:.1f} times more co-posting than chance"
     return sentence + "."
+
+
+# how a sentence names the objects of a kind (an ``--object`` column is named as itself)
+_KIND_NAMES = {
+    "mention": "the same mentions",
+    "url": "the same links",
+    "share": "shares of the same posts",
+    "text": "the same text",
+    "hashtag_seq": "the same hashtag sequences",
+}
+
+
+def _shared_kind(record: dict[str, Any]) -> str:
+    """What a cluster without hashtags shared, named from its co-action events' commonest
+    kind (e.g. ``the same object_id values``), or ``together`` when it has no events."""
+    kinds = [e["kind"] for e in record["evidence"]["coaction_events"]["sample"]]
+    if not kinds:
+        return "together"
+    kind = max(sorted(set(kinds)), key=kinds.count)
+    return _KIND_NAMES.get(kind, f"the same {kind} values")
 
 
 def _top(frame: pl.DataFrame, column: str) -> list[str]:
@@ -79,25 +91,35 @@ def _top(frame: pl.DataFrame, column: str) -> list[str]:
     )
 
 
-def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
-    """One JSON-ready record per reported cluster, in rank order (see docs/output.md)."""
+def cluster_records(
+    clusters: pl.DataFrame,
+    members: pl.DataFrame,
+    events: pl.DataFrame,
+    posts: pl.DataFrame,
+    templates: TemplateResult,
+    *,
+    null_rounds: int,
+) -> list[dict[str, Any]]:
+    """One JSON-ready record per reported cluster, in rank order (see docs/output.md): the
+    frames of a `campaign_detect.ScanResult`, and the null model's rounds."""
     records = []
-    templates = result.templates.groups
+    groups = templates.groups
     # one join of all members' posts, split per cluster, rather than a pass over every post
     # for each cluster
-    member_posts = result.posts.join(
-        result.members.select("account", "cluster"), on="account"
-    ).partition_by("cluster", as_dict=True, include_key=False)
-    for row in result.clusters.iter_rows(named=True):
+    member_posts = posts.join(members.select("account", "cluster"), on="account").partition_by(
+        "cluster", as_dict=True, include_key=False
+    )
+    all_members, all_events = members, events
+    for row in clusters.iter_rows(named=True):
         cluster = row["cluster"]
-        members = result.members.filter(pl.col("cluster") == cluster)
-        posts = member_posts.get((cluster,), result.posts.clear()).filter(
+        members = all_members.filter(pl.col("cluster") == cluster)
+        window_posts = member_posts.get((cluster,), posts.clear()).filter(
             pl.col("ts").is_between(row["start"], row["end"])
         )
-        events = result.events.filter(pl.col("cluster") == cluster)
+        events = all_events.filter(pl.col("cluster") == cluster)
         template = None
         if row.get("main_template") is not None:
-            t = templates.filter(pl.col("template_id") == row["main_template"]).row(0, named=True)
+            t = groups.filter(pl.col("template_id") == row["main_template"]).row(0, named=True)
             template = {
                 "text": t["text"],
                 "n_variants": t["n_variants"],
@@ -106,11 +128,11 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
                 "mean_similarity": _num(t["mean_similarity"]),
             }
         hourly = (
-            posts.group_by(pl.col("ts").dt.truncate("1h").alias("hour"))
+            window_posts.group_by(pl.col("ts").dt.truncate("1h").alias("hour"))
             .agg(pl.len().alias("posts"))
             .sort("hour")
         )
-        samples = posts.sort("ts", "post_id").head(SAMPLE_POSTS)
+        samples = window_posts.sort("ts", "post_id").head(SAMPLE_POSTS)
         leaders = (
             members.filter(pl.col("lead") > 0.5)
             .sort(["lead", "degree", "account"], descending=[True, True, False])
@@ -125,8 +147,8 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
             "n_accounts": row["n_accounts"],
             "n_posts": row["n_posts"],
             "accounts": names.to_list(),
-            "hashtags": _top(posts, "hashtags"),
-            "mentions": _top(posts, "mentions"),
+            "hashtags": _top(window_posts, "hashtags"),
+            "mentions": _top(window_posts, "mentions"),
             "start": _iso(row["start"]),
             "end": _iso(row["end"]),
             "duration_hours": _num((row["end"] - row["start"]).total_seconds() / 3600, 2),
@@ -150,7 +172,7 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
                 "z": _num(row["z"], 2),
                 "p_value": _num(row["p_value"], 6),
                 "p_adjusted": _num(row["p_adjusted"], 6),
-                "null_rounds": result.config.null_rounds,
+                "null_rounds": null_rounds,
             },
         }
         record["evidence"] = {
@@ -198,3 +220,47 @@ def cluster_records(result: ScanResult) -> list[dict[str, Any]]:
         record["evidence"]["explanation"] = explain(record)
         records.append(record)
     return records
+
+
+def cluster_events(
+    posts: pl.DataFrame,
+    members: pl.DataFrame,
+    signals: Signals,
+    *,
+    objects: tuple[str, ...],
+    extra_objects: tuple[str, ...],
+) -> pl.DataFrame:
+    """The co-action events between members of the same reported cluster, at the widest
+    window that linked accounts (those within Δt are among them): the post pairs behind
+    the widest window's edges, with the same busy cells and objects left out."""
+    if members.is_empty():
+        return pl.DataFrame(
+            schema={"cluster": pl.UInt32, "a": pl.String, "b": pl.String, "kind": pl.String}
+        )
+    events = coaction_events(
+        posts,
+        accounts=members["account"].to_list(),
+        window=signals.widest.window,
+        objects=objects,
+        extra_objects=extra_objects,
+        rows=signals.rows,
+        bounded=signals.widest.bounded,
+    )
+    # each member's rank among the member keys: the sort compares these integers instead of
+    # the keys, faster and with the same outcome for every comparison, so the same order;
+    # rows tying on the sort keys stay in `coaction_events`' total order (post ids last), so
+    # the order never depends on how threads finish the joins
+    membership = members.select("account", "cluster", pl.col("account").rank("dense").alias("code"))
+    return (
+        events.join(
+            membership.rename({"account": "a", "code": "code_a"}), on="a", maintain_order="left"
+        )
+        .join(
+            membership.rename({"account": "b", "cluster": "cluster_b", "code": "code_b"}),
+            on="b",
+            maintain_order="left",
+        )
+        .filter(pl.col("cluster") == pl.col("cluster_b"))
+        .sort("cluster", "ts_a", "code_a", "code_b", "kind", "object", maintain_order=True)
+        .select("cluster", *events.columns)
+    )

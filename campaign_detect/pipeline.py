@@ -1,8 +1,8 @@
 """`scan`: the one place where the pipeline's stages meet.
 
-load → normalise → signals (co-action, bursts, templates) → account graph → clusters →
-scores → evidence. Each stage is also callable on its own; this module only wires them
-together in the order and with the settings of a `ScanConfig`.
+load → signals (co-action, bursts, templates) → clusters (candidates) → score → compete →
+score → select → evidence. Each stage is also callable on its own; this module only wires
+them together in the order and with the settings of a `ScanConfig`.
 """
 
 from __future__ import annotations
@@ -14,35 +14,22 @@ from functools import partial
 
 import polars as pl
 
-from campaign_detect.config import ScanConfig, parse_duration
-from campaign_detect.evidence import cluster_records
-from campaign_detect.graph import (
-    REPEATED_OBJECT_KINDS,
-    account_graph,
-    assign_accounts,
-    cluster_accounts,
-    edge_chance,
-    merge_windows,
-    object_candidates,
-    shared_templates,
-    template_candidates,
-)
+from campaign_detect._version import __version__
+from campaign_detect.clusters import Candidates, compete, find_clusters
+from campaign_detect.config import ScanConfig
+from campaign_detect.errors import AnalysisError
+from campaign_detect.evidence import cluster_events, cluster_records
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
-from campaign_detect.score import score_clusters
-from campaign_detect.signals.bursts import detect_bursts
-from campaign_detect.signals.coaction import (
-    CoactionResult,
-    coaction_edges,
-    coaction_events,
-    object_rows,
-)
-from campaign_detect.signals.templates import TemplateResult, template_groups
+from campaign_detect.score import Selection, score_clusters, select_clusters
+from campaign_detect.signals import CoactionResult, Signals, TemplateResult, detect_signals
+from campaign_detect.values import dumps, format_duration
 
-__all__ = ["ScanResult", "scan"]
+__all__ = ["SCHEMA_VERSION", "ScanResult", "scan"]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
+_STAGES = 5  # progress steps: co-action, bursts, templates, clusters, scores
 
 
 @dataclass(frozen=True)
@@ -64,6 +51,10 @@ class ScanResult:
         Input accounting (rows read, rejected, deduplicated), or None for a frame input.
     config
         The settings the scan ran with.
+    selection
+        How many clusters were scored and how many each reporting rule removed.
+    notices
+        What a person should know about this scan (one sentence each).
     """
 
     clusters: pl.DataFrame
@@ -75,44 +66,70 @@ class ScanResult:
     posts: pl.DataFrame
     stats: InputStats | None
     config: ScanConfig
+    selection: Selection
+    notices: tuple[str, ...] = ()
 
     def records(self) -> list[dict]:
         """The reported clusters as JSON-ready dicts with their evidence, best first."""
-        return cluster_records(self)
+        return cluster_records(
+            self.clusters,
+            self.members,
+            self.events,
+            self.posts,
+            self.templates,
+            null_rounds=self.config.null_rounds,
+        )
 
     def to_dict(self) -> dict:
         """The JSON output contract (see docs/output.md) as a dict in fixed key order."""
-        from campaign_detect import __version__
-
         return {
             "schema_version": SCHEMA_VERSION,
             "tool_version": __version__,
             "input": self.stats.to_dict() if self.stats is not None else None,
             "config": self.config.to_dict(),
             "signals": {
-                "window": _format_window(self.coaction.window),
+                "window": format_duration(self.coaction.window),
                 "window_estimated": self.coaction.window_estimated,
                 "coaction_edges": self.coaction.edges.height,
                 "bounded_windows": self.coaction.bounded.height,
                 "bursts": self.bursts.height,
                 "templates": self.templates.groups.height,
+                "notices": list(self.notices),
             },
+            "selection": self.selection.to_dict(),
             "clusters": self.records(),
         }
 
     def to_json(self) -> str:
         """The JSON report: same input and settings give byte-identical text."""
-        from campaign_detect.report.json import dumps
-
         return dumps(self.to_dict())
 
 
-def _format_window(window) -> str:
-    seconds = int(window.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0 and seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+def _loaded(
+    source: LoadedPosts | pl.DataFrame | pl.LazyFrame | str | os.PathLike | Sequence[str],
+    config: ScanConfig,
+    progress: ProgressCallback | None,
+) -> tuple[pl.DataFrame, InputStats | None]:
+    """The posts of `source` and their input accounting (None for a frame)."""
+    if isinstance(source, pl.DataFrame | pl.LazyFrame):
+        return validate_posts(source), None
+    if not isinstance(source, LoadedPosts):
+        source = load_posts(source, keep_columns=config.extra_objects, progress=progress)
+    return source.posts, source.stats
+
+
+def _score(posts: pl.DataFrame, signals: Signals, config: ScanConfig, found: Candidates):
+    """`score_clusters` of the candidates `found`, with the scan's settings."""
+    return score_clusters(
+        posts,
+        membership=found.membership,
+        edges=found.edges,
+        window=signals.coaction.window,
+        template_members=signals.templates.members,
+        bursts=signals.bursts,
+        windows=found.windows,
+        **config.score_settings(),
+    )
 
 
 def scan(
@@ -132,191 +149,55 @@ def scan(
         Settings; the defaults of `ScanConfig` when None.
     progress
         Optional callback ``progress(stage, done, total)``.
+
+    Raises
+    ------
+    InputError
+        When the input or the settings cannot be used (the message says what to change).
+    AnalysisError
+        When the machine runs out of memory on acceptable input.
     """
     config = config or ScanConfig()
-    if isinstance(source, LoadedPosts):
-        loaded = source
-    elif isinstance(source, pl.DataFrame | pl.LazyFrame):
-        loaded = LoadedPosts(posts=validate_posts(source), stats=None)  # type: ignore[arg-type]
-    else:
-        loaded = load_posts(source, keep_columns=config.extra_objects, progress=progress)
-    posts = loaded.posts
-    stages = 5
-    report(progress, "co-action", 0, stages)
-    # the shared objects of every post, computed once for the stages that read them
-    rows = object_rows(
-        posts, [*config.objects, *REPEATED_OBJECT_KINDS], config.extra_objects, min_sequence=3
-    )
-    coact = partial(
-        coaction_edges,
-        posts,
-        objects=config.objects,
-        extra_objects=config.extra_objects,
-        max_accounts_per_window=config.max_accounts_per_window,
-        rows=rows,
-    )
-    coaction = coact(window=config.window)
-    wide = parse_duration(config.wide_window, name="wide_window") if config.wide_window else None
-    wide_coaction = coact(window=wide) if wide is not None and wide > coaction.window else None
-    report(progress, "bursts", 1, stages)
-    bursts = detect_bursts(posts, scales=config.burst_scales)
-    report(progress, "templates", 2, stages)
-    templates = template_groups(posts, threshold=config.template_threshold, seed=config.seed)
-    report(progress, "clusters", 3, stages)
-    chance = partial(
-        edge_chance,
-        posts=posts,
-        objects=config.objects,
-        extra_objects=config.extra_objects,
-        min_events=config.min_repeats,
-        rows=rows,
-    )
-    with_templates = partial(shared_templates, template_members=templates.members, posts=posts)
-    edges = merge_windows(
-        [
-            (found.window, chance(with_templates(found.edges), window=found.window))
-            for found in (coaction, wide_coaction)
-            if found is not None
-        ],
-        min_repeats=config.min_repeats,
-        max_chance=config.max_chance,
-    )
-    graph = account_graph(edges, min_repeats=config.min_repeats, max_chance=config.max_chance)
-    communities = cluster_accounts(
-        graph, resolution=config.resolution, min_accounts=config.min_accounts, seed=config.seed
-    )
-    scripts, script_windows = template_candidates(
-        templates.members,
-        posts,
-        min_accounts=config.min_accounts,
-        first_id=communities["cluster"].n_unique(),  # community ids are 0..n-1
-    )
-    users, user_windows = object_candidates(
-        posts,
-        min_accounts=config.min_accounts,
-        objects=REPEATED_OBJECT_KINDS,
-        max_accounts=config.max_accounts_per_window,
-        first_id=communities["cluster"].n_unique() + script_windows.height,
-        rows=rows,
-    )
-    report(progress, "scores", 4, stages)
-    score = partial(
-        score_clusters,
-        posts,
-        edges=edges,
-        window=coaction.window,
-        template_members=templates.members,
-        bursts=bursts,
-        null_rounds=config.null_rounds,
-        null_shift=parse_duration(config.null_shift, name="null_shift"),
-        seed=config.seed,
-        sync_scales=[parse_duration(s, name="sync_scales") for s in config.sync_scales],
-    )
-    candidates = pl.concat([communities, scripts, users])
-    given_windows = pl.concat([script_windows, user_windows])
-    ranked, _ = score(membership=candidates, windows=given_windows)
-    assigned = assign_accounts(ranked, candidates, min_accounts=config.min_accounts)
-    windows = (
-        assigned.select("cluster", "candidate")
-        .unique()
-        .join(given_windows.rename({"cluster": "candidate"}), on="candidate")
-    )
-    membership = assigned.select("account", "cluster")
-    clusters, members = score(membership=membership, windows=windows.drop("candidate"))
-    clusters = _select(clusters, posts, membership, config)
+    try:
+        return _scan(source, config, progress)
+    except MemoryError as exc:
+        raise AnalysisError(
+            "ran out of memory; scan a shorter period (--since/--until), a narrower --window, "
+            "or fewer objects, or use a machine with more memory"
+        ) from exc
+
+
+def _scan(
+    source: LoadedPosts | pl.DataFrame | pl.LazyFrame | str | os.PathLike | Sequence[str],
+    config: ScanConfig,
+    progress: ProgressCallback | None,
+) -> ScanResult:
+    posts, stats = _loaded(source, config, progress)
+    signals = detect_signals(posts, config.signal_params(), progress=progress, stages=_STAGES)
+    report(progress, "clusters", 3, _STAGES)
+    candidates = find_clusters(posts, signals, config.cluster_params())
+    report(progress, "scores", 4, _STAGES)
+    score = partial(_score, posts, signals, config)
+    ranked, _ = score(candidates)
+    final = compete(candidates, ranked, min_accounts=config.min_accounts)
+    scored, members = score(final)
+    selection = select_clusters(scored, posts, final.membership, config.select_params())
+    clusters = selection.clusters
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")
-    widest = wide_coaction if wide_coaction is not None else coaction
-    events = _events(posts, members, widest, config, rows=rows)
-    report(progress, "scores", stages, stages)
+    events = cluster_events(
+        posts, members, signals, objects=config.objects, extra_objects=config.extra_objects
+    )
+    report(progress, "scores", _STAGES, _STAGES)
     return ScanResult(
         clusters=clusters,
         members=members,
         events=events,
-        coaction=coaction,
-        templates=templates,
-        bursts=bursts,
+        coaction=signals.coaction,
+        templates=signals.templates,
+        bursts=signals.bursts,
         posts=posts,
-        stats=loaded.stats,
+        stats=stats,
         config=config,
-    )
-
-
-def _select(
-    clusters: pl.DataFrame, posts: pl.DataFrame, membership: pl.DataFrame, config: ScanConfig
-) -> pl.DataFrame:
-    """Keep the clusters with evidence of coordination (significant co-posting, repeated
-    action, more accounts than messages), rank them 1.., then apply the user's filters,
-    which keep those ranks so that they stay comparable between filtered views."""
-    if clusters.is_empty():
-        return clusters
-    selected = (
-        clusters.filter(
-            (pl.col("p_adjusted").fill_nan(0.0) <= config.max_p_value)
-            & (pl.col("repeated_coaction") >= config.min_repetition)
-            & (pl.col("amplification") >= config.min_amplification)
-        )
-        .sort("rank")
-        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
-        .filter(pl.col("score") >= config.min_score)
-    )
-    if config.since is not None:
-        selected = selected.filter(pl.col("end") >= config.since)
-    if config.until is not None:
-        selected = selected.filter(pl.col("start") <= config.until)
-    if config.hashtag is not None:
-        tag = config.hashtag.lstrip("#").lower()
-        using = (
-            posts.filter(pl.col("hashtags").list.contains(tag))
-            .select("account")
-            .join(membership, on="account")
-            .select("cluster")
-            .unique()
-        )
-        selected = selected.join(using, on="cluster", how="semi")
-    if config.top is not None:
-        selected = selected.head(config.top)
-    return selected
-
-
-def _events(
-    posts: pl.DataFrame,
-    members: pl.DataFrame,
-    widest: CoactionResult,
-    config: ScanConfig,
-    *,
-    rows: pl.DataFrame,
-) -> pl.DataFrame:
-    """The co-action events between members of the same reported cluster, at the widest
-    window that linked accounts (those within Δt are among them): the post pairs behind
-    the `widest` edges, with the same busy cells and objects left out."""
-    if members.is_empty():
-        return pl.DataFrame(
-            schema={"cluster": pl.UInt32, "a": pl.String, "b": pl.String, "kind": pl.String}
-        )
-    events = coaction_events(
-        posts,
-        accounts=members["account"].to_list(),
-        window=widest.window,
-        objects=config.objects,
-        extra_objects=config.extra_objects,
-        rows=rows,
-        bounded=widest.bounded,
-    )
-    # each member's rank among the member keys: the sort compares these integers instead of
-    # the keys, faster and with the same outcome for every comparison, so the same order;
-    # rows tying on the sort keys stay in `coaction_events`' total order (post ids last), so
-    # the order never depends on how threads finish the joins
-    membership = members.select("account", "cluster", pl.col("account").rank("dense").alias("code"))
-    return (
-        events.join(
-            membership.rename({"account": "a", "code": "code_a"}), on="a", maintain_order="left"
-        )
-        .join(
-            membership.rename({"account": "b", "cluster": "cluster_b", "code": "code_b"}),
-            on="b",
-            maintain_order="left",
-        )
-        .filter(pl.col("cluster") == pl.col("cluster_b"))
-        .sort("cluster", "ts_a", "code_a", "code_b", "kind", "object", maintain_order=True)
-        .select("cluster", *events.columns)
+        selection=selection,
+        notices=signals.notices,
     )

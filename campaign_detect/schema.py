@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["OBJECT_KINDS", "POST_EXTRA_SCHEMA", "POST_SCHEMA", "empty_posts", "validate_posts"]
+from campaign_detect.errors import InputError
 
-# the kinds of shared object two accounts can co-act on (see docs/signals-coaction.md)
-OBJECT_KINDS: tuple[str, ...] = ("hashtag", "mention", "url", "share", "text", "hashtag_seq")
+__all__ = ["POST_EXTRA_SCHEMA", "POST_SCHEMA", "empty_posts", "validate_posts"]
 
 POST_SCHEMA: dict[str, pl.DataType] = {
     "post_id": pl.String(),
@@ -54,16 +53,16 @@ def validate_posts(posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 
     Raises
     ------
-    ValueError
+    InputError
         When a column is missing or has another type; the message names both.
     """
     frame = posts.collect() if isinstance(posts, pl.LazyFrame) else posts
     for name, dtype in POST_SCHEMA.items():
         if name not in frame.columns:
-            raise ValueError(f"posts frame has no column {name!r}; columns: {frame.columns}")
+            raise InputError(f"posts frame has no column {name!r}; columns: {frame.columns}")
         if frame.schema[name] != dtype:
-            raise ValueError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
+            raise InputError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
     for name, dtype in POST_EXTRA_SCHEMA.items():
         if name in frame.columns and frame.schema[name] not in (dtype, pl.Null()):
-            raise ValueError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
+            raise InputError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
     return frame

@@ -43,7 +43,15 @@ def test_scan_prints_a_table_and_reports_row_accounting_on_stderr():
 
 def test_scan_json_follows_the_contract(sample_json):
     doc = sample_json
-    assert list(doc) == ["schema_version", "tool_version", "input", "config", "signals", "clusters"]
+    assert list(doc) == [
+        "schema_version",
+        "tool_version",
+        "input",
+        "config",
+        "signals",
+        "selection",
+        "clusters",
+    ]
     assert doc["input"]["rows_read"] == 1500
     assert doc["config"]["seed"] == 0
     clusters = doc["clusters"]
@@ -380,3 +388,26 @@ def test_out_of_range_significance_level_is_bad_input(tmp_path):
     assert result.exit_code == 2
     assert "max_p_value must be in [0, 1], got 5" in result.stderr
     assert run("scan", SAMPLE, "--min-repetition", "1.5").exit_code == 2
+
+
+def test_a_six_row_file_with_no_template_scans(tmp_path):
+    # three accounts posting #umkm within 30 s on two days, different words each time:
+    # no post belongs to a template, which once crashed the shared-templates lookup
+    path = tmp_path / "six.csv"
+    rows = [
+        ("1", "ani", "2023-09-20T08:00:00Z", "pagi ini ramai sekali #umkm"),
+        ("2", "budi", "2023-09-20T08:00:10Z", "jualan lancar #umkm"),
+        ("3", "citra", "2023-09-20T08:00:25Z", "semangat kawan #umkm"),
+        ("4", "ani", "2023-09-21T09:00:00Z", "hujan deras di kota #umkm"),
+        ("5", "budi", "2023-09-21T09:00:12Z", "stok habis lagi #umkm"),
+        ("6", "citra", "2023-09-21T09:00:28Z", "terima kasih pelanggan #umkm"),
+    ]
+    path.write_text(
+        "post_id,account,created_at,text\n" + "".join(",".join(r) + "\n" for r in rows),
+        encoding="utf-8",
+    )
+    for command in (["scan", str(path)], ["explain", str(path), "--cluster", "1"]):
+        result = run(*command)
+        assert result.exit_code in (0, 2), result.stderr  # 2: explain finds no cluster 1
+        assert "Traceback" not in result.stderr
+        assert "unexpected" not in result.stderr

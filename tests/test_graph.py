@@ -8,7 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from campaign_detect.graph import account_graph, cluster_accounts, shared_templates
+from campaign_detect.clusters.communities import account_graph, cluster_accounts
+from campaign_detect.clusters.edges import shared_templates
 
 T0 = datetime(2023, 9, 26, tzinfo=UTC)
 
@@ -56,7 +57,7 @@ def test_shared_templates_counts_templates_both_accounts_posted():
 
 
 def test_shared_templates_looks_up_the_smaller_side_in_small_chunks():
-    from campaign_detect.graph import _shared_counts, _template_sets
+    from campaign_detect.clusters.edges import _shared_counts, _template_sets
 
     # a posted templates 0-3 (twice each), b 1-2, c 3 and 9, d none: counts go by the
     # smaller side whichever way round the pair is, and pairs split across chunks
@@ -116,7 +117,7 @@ def test_edge_chance_separates_a_ring_from_prolific_fans():
 
     from conftest import make_posts
 
-    from campaign_detect.graph import edge_chance
+    from campaign_detect.clusters.edges import edge_chance
 
     rows = []
     # fans f1, f2 each post #fyp once an hour for 14 days, at unrelated minutes: they land
@@ -169,7 +170,7 @@ def test_edge_chance_separates_a_ring_from_prolific_fans():
 def test_template_candidates_keep_pushed_scripts_and_merge_styles():
     from datetime import timedelta
 
-    from campaign_detect.graph import template_candidates
+    from campaign_detect.clusters.candidates import template_candidates
 
     day = T0 + timedelta(days=3)
     # templates 0 and 1 (two styles of one script, mostly the same accounts) are posted
@@ -209,7 +210,7 @@ def test_template_candidates_keep_pushed_scripts_and_merge_styles():
 
 
 def test_assign_accounts_gives_each_account_to_the_best_candidate():
-    from campaign_detect.graph import assign_accounts
+    from campaign_detect.clusters.compete import assign_accounts
 
     membership = pl.DataFrame(
         {
@@ -235,7 +236,7 @@ def test_edge_chance_counts_a_fixed_hashtag_set_once():
 
     from conftest import make_posts
 
-    from campaign_detect.graph import edge_chance
+    from campaign_detect.clusters.edges import edge_chance
 
     def expected(text: str) -> float:
         # two accounts each post the same text ten times, minutes apart, at varied hours
@@ -261,7 +262,7 @@ def test_edge_chance_counts_a_fixed_hashtag_set_once():
 def test_a_phrase_written_every_morning_is_not_a_pushed_script():
     from datetime import timedelta
 
-    from campaign_detect.graph import template_candidates
+    from campaign_detect.clusters.candidates import template_candidates
 
     # a greeting posted by forty accounts every morning for two weeks, at an hour when
     # nobody else posts: far denser then than the data's rhythm, but never mostly inside
@@ -291,7 +292,7 @@ def test_object_candidates_gather_accounts_that_keep_coming_back_to_an_object():
 
     from conftest import make_posts
 
-    from campaign_detect.graph import object_candidates
+    from campaign_detect.clusters.candidates import object_candidates
 
     rows = []
     # a ring of four posts its site's link twice each; #fyp is used by many, mostly once
@@ -318,7 +319,7 @@ def test_object_candidates_gather_accounts_that_keep_coming_back_to_an_object():
 def test_merge_windows_keeps_the_likeliest_window_and_counts_where_a_pair_holds():
     from datetime import timedelta
 
-    from campaign_detect.graph import merge_windows
+    from campaign_detect.clusters.edges import merge_windows
 
     narrow = _edges([("a", "b", 1.0, 2), ("c", "d", 1.0, 1)]).with_columns(
         pl.Series("p_chance", [1e-6, 0.5])
@@ -342,8 +343,9 @@ def test_edge_chance_and_object_candidates_take_precomputed_rows():
 
     from conftest import make_posts
 
-    from campaign_detect.graph import edge_chance, object_candidates
-    from campaign_detect.signals.coaction import OBJECT_KINDS, object_rows
+    from campaign_detect.clusters.candidates import object_candidates
+    from campaign_detect.clusters.edges import edge_chance
+    from campaign_detect.objects import OBJECT_KINDS, object_rows
 
     rows = []
     for day in range(3):
@@ -372,3 +374,13 @@ def test_edge_chance_and_object_candidates_take_precomputed_rows():
     again = object_candidates(posts, min_accounts=3, rows=given)
     assert again[0].equals(membership)
     assert again[1].equals(windows)
+
+
+def test_shared_templates_without_any_template_is_zero():
+    # text-less data (or texts that never repeat): no post belongs to a template
+    from conftest import make_posts
+
+    edges = _edges([("a", "b", 1.0, 3)])
+    posts = make_posts([{"account": "a", "ts": "2023-09-20T08:00:00Z", "text": "#umkm"}])
+    none = pl.DataFrame(schema={"post_id": pl.String, "template_id": pl.Int64})
+    assert shared_templates(edges, none, posts)["shared_templates"].to_list() == [0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from campaign_detect.load.readers import (
 )
 from campaign_detect.load.times import check_time_zone, parse_times
 from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.values import iso_z
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -49,14 +50,6 @@ __all__ = [
 ]
 
 _SOURCE = "__source"
-
-
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "%Y-%m-%dT%H:%M:%SZ"
-    return value.strftime(fmt)
 
 
 @dataclass(frozen=True)
@@ -135,8 +128,8 @@ class InputStats:
             "rows_kept": self.rows_kept,
             "rejected": {reason: rows.to_dict() for reason, rows in self.rejected.items()},
             "invalid_utf8_rows": self.invalid_utf8_rows,
-            "time_min": _iso(self.time_min),
-            "time_max": _iso(self.time_max),
+            "time_min": iso_z(self.time_min, fraction=True),
+            "time_max": iso_z(self.time_max, fraction=True),
             "timezone_assumed": self.timezone_assumed,
             "notices": list(self.notices),
         }

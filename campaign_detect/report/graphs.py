@@ -24,6 +24,7 @@ import networkx as nx
 import polars as pl
 
 from campaign_detect.errors import InputError
+from campaign_detect.report.output import atomic_path, check_output
 from campaign_detect.report.tabular import escape_cell
 
 __all__ = ["GRAPH_FORMATS", "write_graph"]
@@ -132,22 +133,18 @@ def write_graph(nodes: pl.DataFrame, edges: pl.DataFrame, path: str | os.PathLik
     >>> nx.read_graphml(out).edges["ani", "budi"]["kinds"]
     'hashtag; url'
     """
-    target = Path(path)
+    target = check_output(path, suffixes=GRAPH_FORMATS, kind="graph")
     suffix = target.suffix.lower()
-    if suffix not in GRAPH_FORMATS:
-        raise InputError(
-            f"{target}: unknown graph file suffix {suffix or '(none)'!r}; use one of "
-            f"{', '.join(GRAPH_FORMATS)}"
-        )
     _check_edges(edges)
     try:
-        if suffix == ".parquet":
-            edges.write_parquet(target)
-        elif suffix == ".csv":
-            _write_csv(edges, target)
-        elif suffix == ".graphml":
-            nx.write_graphml(_networkx(nodes, edges, gexf=False), target)
-        else:
-            nx.write_gexf(_networkx(nodes, edges, gexf=True), target)
+        with atomic_path(target) as temporary:
+            if suffix == ".parquet":
+                edges.write_parquet(temporary)
+            elif suffix == ".csv":
+                _write_csv(edges, temporary)
+            elif suffix == ".graphml":
+                nx.write_graphml(_networkx(nodes, edges, gexf=False), temporary)
+            else:
+                nx.write_gexf(_networkx(nodes, edges, gexf=True), temporary)
     except OSError as exc:
         raise InputError(f"{target}: cannot write the graph file ({exc.strerror or exc})") from exc

@@ -1,16 +1,49 @@
-"""Text renderers of a scan for scripts and documents: json, jsonl, csv, markdown."""
+"""Every command's output in every format, built from the records of the evidence stage.
+
+Each ``render_*`` function returns an `Output` (text for ``json``, ``jsonl``, ``csv``,
+``markdown``; a drawing for ``table``), which `campaign_detect.report.output.emit` sends
+to stdout or to a file, so every format of every command can be saved with ``-o``.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from campaign_detect.report.json import dumps_lines
+from campaign_detect.errors import InputError
+from campaign_detect.report.output import Output
+from campaign_detect.report.signals import BURST_KEYS, TEMPLATE_KEYS, render_signal
+from campaign_detect.report.table import (
+    print_bursts,
+    print_clusters,
+    print_explain,
+    print_inspect,
+    print_templates,
+)
 from campaign_detect.report.tabular import markdown_table, write_csv
+from campaign_detect.values import dumps, dumps_lines
 
 if TYPE_CHECKING:
     from campaign_detect.pipeline import ScanResult
 
-__all__ = ["CLUSTER_COLUMNS", "cluster_rows", "render_scan"]
+__all__ = [
+    "CLUSTER_COLUMNS",
+    "EXPLAIN_FORMATS",
+    "INSPECT_FORMATS",
+    "SCAN_FORMATS",
+    "SIGNAL_FORMATS",
+    "cluster_rows",
+    "render_bursts",
+    "render_explain",
+    "render_inspect",
+    "render_scan",
+    "render_templates",
+]
+
+SCAN_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+EXPLAIN_FORMATS = ("table", "json")
+INSPECT_FORMATS = ("table", "json")
+SIGNAL_FORMATS = ("table", "json", "csv")
 
 CLUSTER_COLUMNS = (
     "rank",
@@ -34,6 +67,11 @@ CLUSTER_COLUMNS = (
     "explanation",
     "accounts",
 )
+
+
+def _check(fmt: str, known: tuple[str, ...]) -> None:
+    if fmt not in known:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(known)}")
 
 
 def cluster_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
@@ -68,18 +106,52 @@ def cluster_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-def render_scan(result: ScanResult, fmt: str) -> str:
-    """The scan as text in `fmt`: ``json`` (the contract), ``jsonl`` (one cluster a line),
-    ``csv`` (one cluster a row, formula-safe) or ``markdown``."""
+def render_scan(result: ScanResult, fmt: str) -> Output:
+    """The scan as ``table`` (for reading), ``json`` (the contract), ``jsonl`` (one
+    cluster a line), ``csv`` (one cluster a row, formula-safe) or ``markdown``."""
+    _check(fmt, SCAN_FORMATS)
     if fmt == "json":
         return result.to_json()
     records = result.records()
+    if fmt == "table":
+        return partial(
+            print_clusters,
+            records,
+            selection=result.selection.to_dict(),
+            config=result.config.to_dict(),
+        )
     if fmt == "jsonl":
         return dumps_lines(records)
     if fmt == "csv":
         return write_csv(CLUSTER_COLUMNS, cluster_rows(records))
-    if fmt == "markdown":
-        body = markdown_table(CLUSTER_COLUMNS[:8], [row[:8] for row in cluster_rows(records)])
-        notes = "\n".join(f"{r['rank']}. {r['evidence']['explanation']}" for r in records)
-        return "## Suspicious clusters\n\n" + body + ("\n" + notes + "\n" if notes else "")
-    raise ValueError(f"unknown format {fmt!r}")
+    body = markdown_table(CLUSTER_COLUMNS[:8], [row[:8] for row in cluster_rows(records)])
+    notes = "\n".join(f"{r['rank']}. {r['evidence']['explanation']}" for r in records)
+    return "## Suspicious clusters\n\n" + body + ("\n" + notes + "\n" if notes else "")
+
+
+def render_explain(record: dict[str, Any], fmt: str) -> Output:
+    """One cluster's record: ``table`` (its whole evidence) or ``json`` (as in the scan)."""
+    _check(fmt, EXPLAIN_FORMATS)
+    return dumps(record) if fmt == "json" else partial(print_explain, record)
+
+
+def render_inspect(summary: dict[str, Any], fmt: str) -> Output:
+    """What `inspect` found: ``table`` or ``json``."""
+    _check(fmt, INSPECT_FORMATS)
+    return dumps(summary) if fmt == "json" else partial(print_inspect, summary)
+
+
+def render_bursts(records: list[dict[str, Any]], fmt: str) -> Output:
+    """Bursts: ``table``, ``json`` (``{"bursts": [...]}``) or ``csv``."""
+    _check(fmt, SIGNAL_FORMATS)
+    if fmt == "table":
+        return partial(print_bursts, records)
+    return render_signal("bursts", records, fmt, BURST_KEYS)
+
+
+def render_templates(records: list[dict[str, Any]], fmt: str) -> Output:
+    """Templates: ``table``, ``json`` (``{"templates": [...]}``) or ``csv``."""
+    _check(fmt, SIGNAL_FORMATS)
+    if fmt == "table":
+        return partial(print_templates, records)
+    return render_signal("templates", records, fmt, TEMPLATE_KEYS)

@@ -10,8 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from campaign_detect.report.json import dumps, iso_z, round_float
 from campaign_detect.report.tabular import write_csv
+from campaign_detect.values import dumps, iso_z, round_float
 
 __all__ = [
     "BURST_KEYS",

@@ -9,7 +9,14 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-__all__ = ["print_clusters", "print_explain", "print_frame", "print_inspect"]
+__all__ = [
+    "print_bursts",
+    "print_clusters",
+    "print_explain",
+    "print_frame",
+    "print_inspect",
+    "print_templates",
+]
 
 
 def _join(values: list[str], prefix: str, limit: int = 3) -> str:
@@ -17,10 +24,41 @@ def _join(values: list[str], prefix: str, limit: int = 3) -> str:
     return shown + (" …" if len(values) > limit else "")
 
 
-def print_clusters(records: list[dict[str, Any]], console: Console) -> None:
-    """The ranked clusters, one line each, with the explanation underneath."""
+def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
+    """Why no cluster is shown: how many were scored and what each rule removed."""
+    removed = selection["removed"]
+    if not selection["scored"]:
+        return "No coordinated clusters: no group of accounts acted together often enough."
+    reasons = [
+        f"{removed['max_p_value']} no more co-posting than chance "
+        f"(max_p_value {config['max_p_value']})",
+        f"{removed['min_repetition']} acted together only once "
+        f"(min_repetition {config['min_repetition']})",
+        f"{removed['min_amplification']} few accounts per pushed object "
+        f"(min_amplification {config['min_amplification']})",
+        f"{removed['filters']} outside your filters",
+    ]
+    return (
+        f"No coordinated clusters met the thresholds: {selection['scored']} scored; "
+        + "; ".join(reasons)
+        + ". --max-p 1 --min-repetition 0 --min-amplification 0 shows them all."
+    )
+
+
+def print_clusters(
+    records: list[dict[str, Any]],
+    console: Console,
+    *,
+    selection: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+) -> None:
+    """The ranked clusters, one line each, with the explanation underneath; when there are
+    none, how many were scored and what each reporting rule removed."""
     if not records:
-        console.print("No coordinated clusters met the thresholds.")
+        if selection is None or config is None:
+            console.print("No coordinated clusters met the thresholds.")
+        else:
+            console.print(escape(nothing_reported(selection, config)))
         return
     table = Table(title="Suspicious clusters (coordination evidence, not a verdict)")
     for name, justify in (
@@ -175,3 +213,39 @@ def print_inspect(summary: dict[str, Any], console: Console) -> None:
             )
         )
     console.print(tops)
+
+
+def print_bursts(records: list[dict[str, Any]], console: Console) -> None:
+    """Bursts, strongest first, one line each."""
+    rows = [
+        [
+            r["kind"],
+            r["object"],
+            r["start"],
+            r["end"],
+            r["n_posts"],
+            r["n_accounts"],
+            f"{r['strength']:.1f}",
+            r["scale"],
+        ]
+        for r in records
+    ]
+    header = ["kind", "object", "start", "end", "posts", "accounts", "strength", "scale"]
+    print_frame("bursts (strength: -log10 tail probability)", header, rows, console)
+
+
+def print_templates(records: list[dict[str, Any]], console: Console) -> None:
+    """Templates, largest first, with the start of each script."""
+    rows = [
+        [
+            r["n_accounts"],
+            r["n_posts"],
+            r["n_variants"],
+            f"{r['mean_similarity']:.2f}",
+            r["start"],
+            r["text"][:80],
+        ]
+        for r in records
+    ]
+    header = ["accounts", "posts", "variants", "similarity", "first", "script"]
+    print_frame("templates", header, rows, console)

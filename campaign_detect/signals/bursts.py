@@ -45,10 +45,25 @@ from scipy import stats
 
 from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.values import Duration
 
-__all__ = ["BURST_SCHEMA", "detect_bursts"]
+__all__ = [
+    "BURST_MIN_ACCOUNTS",
+    "BURST_MIN_POSTS",
+    "BURST_SCALES",
+    "BURST_SCHEMA",
+    "BURST_THRESHOLD",
+    "detect_bursts",
+]
 
 _STAGE = "bursts"
+# the bin widths looked at by default
+BURST_SCALES: tuple[str, ...] = ("15m", "1h", "6h", "1d")
+# a burst holds at least this many posts from this many accounts, at this strength
+# (-log10 of the tail probability) or more
+BURST_MIN_POSTS = 10
+BURST_MIN_ACCOUNTS = 5
+BURST_THRESHOLD = 6.0
 _KIND_COLUMNS = {"hashtag": "hashtags", "mention": "mentions"}
 _DAY_US = 86_400_000_000
 _MIN_HISTORY_DAYS = 3  # fewer same-time-of-day bins than this cannot describe a daily rhythm
@@ -86,10 +101,10 @@ def detect_bursts(
     posts: pl.DataFrame | pl.LazyFrame,
     *,
     kinds: Sequence[str] = ("hashtag", "mention"),
-    scales: Sequence[str] = ("15m", "1h", "6h", "1d"),
-    min_posts: int = 10,
-    min_accounts: int = 5,
-    threshold: float = 6.0,
+    scales: Sequence[str | Duration] = BURST_SCALES,
+    min_posts: int = BURST_MIN_POSTS,
+    min_accounts: int = BURST_MIN_ACCOUNTS,
+    threshold: float = BURST_THRESHOLD,
     progress: ProgressCallback | None = None,
 ) -> pl.DataFrame:
     """Find the intervals where a hashtag or mention target rises far above its own baseline.
@@ -226,29 +241,24 @@ def _check_kinds(kinds: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(kinds))
 
 
-def _check_scales(scales: Sequence[str]) -> dict[str, int]:
-    """Scale strings -> widths in microseconds, finest first (duplicates dropped)."""
+def _check_scales(scales: Sequence[str | Duration]) -> dict[str, int]:
+    """Scales (duration strings or `Duration`s) -> widths in microseconds, finest first,
+    keyed by their text (duplicates dropped)."""
     if isinstance(scales, str):
         scales = [scales]
     if not scales:
         raise InputError("scales: give at least one bin width, e.g. 15m, 1h, 6h, 1d")
     widths: dict[str, int] = {}
-    origin = pl.datetime(2000, 1, 1, time_zone="UTC")
     for scale in scales:
-        try:
-            end = pl.select(origin.dt.offset_by(scale)).item()
-            width = (end - pl.select(origin).item()) // timedelta(microseconds=1)
-        except Exception as exc:  # polars raises several exception types for a bad duration
+        parsed = Duration.parse(scale, name="scales")
+        width = parsed.delta // timedelta(microseconds=1)
+        if _DAY_US % width if width < _DAY_US else width % _DAY_US:
             raise InputError(
-                f"scales: {scale!r} is not a duration; use e.g. 15m, 1h, 6h, 1d"
-            ) from exc
-        if width <= 0 or (_DAY_US % width if width < _DAY_US else width % _DAY_US):
-            raise InputError(
-                f"scales: {scale!r} must divide a day (e.g. 15m, 1h, 6h) or be whole days "
+                f"scales: {parsed.text!r} must divide a day (e.g. 15m, 1h, 6h) or be whole days "
                 "(e.g. 1d), so that bins line up with the time of day"
             )
         if width not in widths.values():
-            widths[scale] = width
+            widths[parsed.text] = width
     return dict(sorted(widths.items(), key=lambda item: item[1]))
 
 

@@ -35,32 +35,36 @@ import numpy as np
 import polars as pl
 
 from campaign_detect._arrays import distinct, ranks_in_runs
-from campaign_detect.config import parse_duration
-from campaign_detect.entities import strip_entities
 from campaign_detect.errors import InputError
+from campaign_detect.objects import (
+    MIN_SEQUENCE,
+    OBJECT_KINDS,
+    check_object_kinds,
+    given_object_rows,
+    object_rows,
+)
 from campaign_detect.progress import ProgressCallback, report
-from campaign_detect.schema import OBJECT_KINDS
+from campaign_detect.values import parse_duration
 
 __all__ = [
+    "MAX_ACCOUNTS_PER_WINDOW",
+    "MAX_WINDOW",
     "OBJECT_KINDS",
+    "WINDOW_QUANTILE",
+    "WINDOW_SHARE",
     "CoactionResult",
     "coaction_edges",
     "coaction_events",
     "estimate_window",
-    "given_object_rows",
-    "object_rows",
 ]
 
 
-# column of the post schema each built-in kind reads
-_KIND_COLUMNS = {
-    "hashtag": ("hashtags",),
-    "mention": ("mentions",),
-    "url": ("urls",),
-    "share": ("share_of",),
-    "text": ("text",),
-    "hashtag_seq": ("hashtags",),
-}
+# an object's Δt cell with more accounts than this is bounded (see `coaction_edges`)
+MAX_ACCOUNTS_PER_WINDOW = 1000
+# the Δt estimate's quickest share of objects, share of accounts, and largest window (CooRnet)
+WINDOW_QUANTILE = 0.1
+WINDOW_SHARE = 0.5
+MAX_WINDOW = timedelta(hours=1)
 # A window with more posts than this many per allowed account is bounded too: its cost is in
 # post pairs, and a few accounts looping one object (a spam script) multiply them without
 # adding accounts. Organic use rarely shows even two posts per account on one object in Δt.
@@ -133,110 +137,6 @@ _BOUNDED_SCHEMA = {
     "n_posts": pl.UInt32(),
     "action": pl.String(),
 }
-
-
-# --- objects ------------------------------------------------------------------------------
-def _check_kinds(posts: pl.DataFrame, objects: Sequence[str], extra_objects: Sequence[str]):
-    if isinstance(objects, str) or isinstance(extra_objects, str):
-        raise InputError("objects and extra_objects must be sequences of names, not one string")
-    unknown = sorted(set(objects) - set(OBJECT_KINDS))
-    if unknown:
-        raise InputError(
-            f"objects: unknown kind(s) {unknown}; choose from {', '.join(OBJECT_KINDS)}"
-        )
-    needed = ["post_id", "account", "ts"] + [c for k in objects for c in _KIND_COLUMNS[k]]
-    missing = [c for c in dict.fromkeys(needed) if c not in posts.columns]
-    if missing:
-        raise InputError(
-            f"posts have no column(s) {missing} needed for objects {list(objects)}; "
-            "pass a frame in the post schema (campaign_detect.schema.POST_SCHEMA)"
-        )
-    if len(set(objects)) + len(set(extra_objects)) > 63:
-        raise InputError("at most 63 object kinds (objects + extra_objects) can be compared")
-    for name in extra_objects:
-        if name not in posts.columns:
-            raise InputError(
-                f"extra object column {name!r} is not in the posts; columns: {posts.columns}. "
-                "Keep it when loading (keep_columns) or drop it from extra_objects"
-            )
-        if name in OBJECT_KINDS:
-            raise InputError(
-                f"extra object column {name!r} has the name of a built-in kind; rename it"
-            )
-    for name in ("account", "ts"):
-        nulls = posts[name].null_count()
-        if nulls:
-            raise InputError(
-                f"posts column {name!r} has {nulls} empty value(s); normalise the posts first "
-                "(campaign_detect.load.normalise rejects and counts such rows)"
-            )
-    if posts["ts"].dtype != pl.Datetime("us", "UTC"):
-        raise InputError(
-            f"posts column 'ts' is {posts['ts'].dtype}, expected datetime[us, UTC]; "
-            "normalise the posts first"
-        )
-
-
-def object_rows(
-    posts: pl.DataFrame,
-    objects: Sequence[str],
-    extra_objects: Sequence[str],
-    min_sequence: int,
-) -> pl.DataFrame:
-    """One row per (post, distinct object): ``pidx`` (row of `posts`), ``kind``, ``object``."""
-    lf = posts.lazy().with_row_index("pidx")
-    parts: list[pl.LazyFrame] = []
-
-    def part(kind: str, value: pl.Expr, *, explode: bool = False) -> pl.LazyFrame:
-        frame = lf.select("pidx", pl.lit(kind).alias("kind"), value.alias("object"))
-        return frame.explode("object") if explode else frame
-
-    for kind in dict.fromkeys(objects):
-        if kind in ("hashtag", "mention", "url"):
-            column = _KIND_COLUMNS[kind][0]
-            parts.append(part(kind, pl.col(column).list.unique(maintain_order=True), explode=True))
-        elif kind == "share":
-            parts.append(part(kind, pl.col("share_of")))
-        elif kind == "text":
-            text = strip_entities(pl.col("text"))
-            # a text with no word left (only tags, emoji or punctuation) is no shared text
-            parts.append(part(kind, pl.when(text.str.contains(r"\w")).then(text)))
-        elif kind == "hashtag_seq":
-            tags = pl.col("hashtags")
-            sequence = pl.lit("#") + tags.list.join(" #")
-            parts.append(part(kind, pl.when(tags.list.len() >= min_sequence).then(sequence)))
-    for name in dict.fromkeys(extra_objects):
-        dtype = posts.schema[name]
-        if isinstance(dtype, pl.List | pl.Array):
-            value = pl.col(name).cast(pl.List(pl.String)).list.unique(maintain_order=True)
-            parts.append(part(name, value, explode=True))
-        else:
-            parts.append(part(name, pl.col(name).cast(pl.String)))
-    if not parts:
-        return pl.DataFrame(schema={"pidx": pl.UInt32, "kind": pl.String, "object": pl.String})
-    return (
-        pl.concat(parts).filter(pl.col("object").is_not_null() & (pl.col("object") != "")).collect()
-    )
-
-
-def given_object_rows(
-    posts: pl.DataFrame,
-    rows: pl.DataFrame | None,
-    objects: Sequence[str],
-    extra_objects: Sequence[str],
-    min_sequence: int,
-) -> pl.DataFrame:
-    """`rows` restricted to the kinds asked for, or `object_rows` of `posts` when None.
-
-    A caller running several stages on the same posts (`campaign_detect.pipeline.scan`)
-    computes the object rows once, for every kind any stage reads, and passes them on.
-    """
-    if rows is None:
-        return object_rows(posts, objects, extra_objects, min_sequence)
-    kinds = [*dict.fromkeys(objects), *dict.fromkeys(extra_objects)]
-    if rows["kind"].unique().is_in(kinds).all():
-        return rows
-    return rows.filter(pl.col("kind").is_in(kinds))
 
 
 @dataclass(frozen=True)
@@ -582,10 +482,10 @@ def estimate_window(
     *,
     objects: Sequence[str] = OBJECT_KINDS,
     extra_objects: Sequence[str] = (),
-    q: float = 0.1,
-    p: float = 0.5,
-    max_window: str | timedelta = "1h",
-    min_sequence: int = 3,
+    q: float = WINDOW_QUANTILE,
+    p: float = WINDOW_SHARE,
+    max_window: str | timedelta = MAX_WINDOW,
+    min_sequence: int = MIN_SEQUENCE,
 ) -> timedelta:
     """Estimate the co-action window Δt from the data, the way CooRnet does.
 
@@ -630,7 +530,7 @@ def estimate_window(
         raise InputError(f"q and p must be between 0 and 1, got q={q}, p={p}")
     cap = _window_us(max_window)
     frame = _collect(posts)
-    _check_kinds(frame, objects, extra_objects)
+    check_object_kinds(frame, objects, extra_objects)
     found = _objects(frame, object_rows(frame, objects, extra_objects, min_sequence))
     return _estimate(
         found.rows.select("g", "acct", "t"), q=q, p=p, max_window=timedelta(microseconds=cap)
@@ -750,9 +650,10 @@ def coaction_edges(
     window: str | timedelta | None = None,
     objects: Sequence[str] = OBJECT_KINDS,
     extra_objects: Sequence[str] = (),
-    max_accounts_per_window: int = 1000,
+    max_accounts_per_window: int = MAX_ACCOUNTS_PER_WINDOW,
     max_pairs: int | None = _MAX_PAIRS,
-    min_sequence: int = 3,
+    min_sequence: int = MIN_SEQUENCE,
+    estimate: tuple[float, float, timedelta] = (WINDOW_QUANTILE, WINDOW_SHARE, MAX_WINDOW),
     progress: ProgressCallback | None = None,
     rows: pl.DataFrame | None = None,
 ) -> CoactionResult:
@@ -786,6 +687,8 @@ def coaction_edges(
         removes the budget.
     min_sequence
         Fewest hashtags a post needs for its hashtag sequence to be an object.
+    estimate
+        ``q, p, max_window`` of `estimate_window`, used when `window` is None.
     progress
         Optional callback ``progress(stage, done, total)``.
     rows
@@ -825,13 +728,13 @@ def coaction_edges(
             f"max_accounts_per_window must be at least 1, got {max_accounts_per_window}"
         )
     frame = _collect(posts)
-    _check_kinds(frame, objects, extra_objects)
+    check_object_kinds(frame, objects, extra_objects)
     report(progress, "co-action objects", 0, None)
     estimated = window is None
     found = _objects(frame, given_object_rows(frame, rows, objects, extra_objects, min_sequence))
     if window is None:
         rows_t = found.rows.select("g", "acct", "t")
-        delta = _estimate(rows_t, q=0.1, p=0.5, max_window=timedelta(hours=1))
+        delta = _estimate(rows_t, q=estimate[0], p=estimate[1], max_window=estimate[2])
         del rows_t
     else:
         delta = timedelta(microseconds=_window_us(window))
@@ -855,9 +758,9 @@ def coaction_events(
     window: str | timedelta,
     objects: Sequence[str] = OBJECT_KINDS,
     extra_objects: Sequence[str] = (),
-    max_accounts_per_window: int = 1000,
+    max_accounts_per_window: int = MAX_ACCOUNTS_PER_WINDOW,
     max_pairs: int | None = _MAX_PAIRS,
-    min_sequence: int = 3,
+    min_sequence: int = MIN_SEQUENCE,
     rows: pl.DataFrame | None = None,
     bounded: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
@@ -908,7 +811,7 @@ def coaction_events(
             f"max_accounts_per_window must be at least 1, got {max_accounts_per_window}"
         )
     frame = _collect(posts)
-    _check_kinds(frame, objects, extra_objects)
+    check_object_kinds(frame, objects, extra_objects)
     window_us = _window_us(window)
     if bounded is None:
         found = _objects(

@@ -55,7 +55,10 @@ from campaign_detect.signals._similarity import (
     word_matrix,
 )
 
-__all__ = ["TemplateResult", "TemplateStats", "template_groups"]
+__all__ = ["TEMPLATE_THRESHOLD", "TemplateResult", "TemplateStats", "template_groups"]
+
+# similarity to a template's representative text that a post needs to join it
+TEMPLATE_THRESHOLD = 0.6
 
 _STAGE = "templates"
 _REQUIRED = {
@@ -151,7 +154,7 @@ class TemplateResult:
 def template_groups(
     posts: pl.DataFrame | pl.LazyFrame,
     *,
-    threshold: float = 0.6,
+    threshold: float = TEMPLATE_THRESHOLD,
     min_accounts: int = 3,
     min_information: float = 10.0,
     max_bucket: int = 100,

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
+from campaign_detect.objects import object_rows
 from campaign_detect.schema import empty_posts
 from campaign_detect.signals.coaction import (
     OBJECT_KINDS,
     coaction_edges,
     coaction_events,
     estimate_window,
-    object_rows,
 )
 
 T0 = datetime(2023, 9, 20, 8, tzinfo=UTC)
