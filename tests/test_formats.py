@@ -355,14 +355,18 @@ def test_one_script_across_tiktok_x_and_telegram():
         EXPORTS / "telegram_result.json",
     ]
     posts = load_posts(files).posts
-    members = template_groups(posts).members
-    platforms = (
-        members.join(posts.select("post_id", "platform"), on="post_id")
-        .group_by("template_id")
-        .agg(pl.col("platform").unique().sort())
+    # 29 posts hold only 7 context units, too few for any script to carry the default 10
+    # bits of information; what is tested here is that keying accounts per platform does
+    # not split a script posted on three platforms, so the information floor is lifted
+    found = template_groups(posts, min_information=0)
+    script = found.groups.filter(pl.col("text").str.starts_with("kami umkm di tiktok"))
+    assert script.height == 1
+    members = found.members.join(script.select("template_id"), on="template_id").join(
+        posts.select("post_id", "platform", "account"), on="post_id"
     )
-    spans = [p for p in platforms["platform"].to_list() if len(p) > 1]
-    assert ["telegram", "tiktok", "twitter"] in spans
+    assert sorted(members["platform"].unique()) == ["telegram", "tiktok", "twitter"]
+    # posts 0, 1, 5, 6 on each platform, but X's post 5 is a retweet, not a script copy
+    assert members["account"].n_unique() == 11
 
 
 def _render_pages(sample: pl.DataFrame, size: int) -> list[dict]:
