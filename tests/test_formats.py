@@ -8,6 +8,7 @@ Each fixture also holds one malformed record, whose accounting is asserted.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -467,3 +468,11 @@ def test_a_ragged_row_in_a_gzipped_cp1252_csv_is_counted(tmp_path):
     loaded = load_posts(path, encoding="cp1252")
     assert loaded.posts["text"].to_list() == ["Café", "ok"]
     assert loaded.stats.rejected["malformed record"].first == [(str(path), 2)]
+
+
+def test_a_ragged_row_on_stdin_is_counted(monkeypatch):
+    body = b"username,created_at,text\nana,2023-09-26T03:00:00Z,ok\nbo,x,y,z\n"
+    monkeypatch.setattr("sys.stdin", type("In", (), {"buffer": io.BytesIO(body)})())
+    loaded = load_posts("-")
+    assert loaded.posts["account"].to_list() == ["ana"]
+    assert loaded.stats.rejected["malformed record"].first == [("-", 2)]

@@ -471,20 +471,20 @@ def read_input(
     if fmt in ("csv", "tsv") and delimiter is None:
         delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or b"")
     try:
-        read = _read_frame(path, fmt, data, delimiter=delimiter, ragged=ragged, forced=forced)
+        try:
+            read = _read_frame(path, fmt, data, delimiter=delimiter, ragged=ragged, forced=forced)
+        except pl.exceptions.PolarsError as exc:
+            if fmt not in ("csv", "tsv") or "more fields" not in str(exc) or ragged:
+                raise
+            # a row with more fields than the header: read row by row, count it, go on
+            if data is None:
+                data = _decode(Path(path).read_bytes(), encoding, path)
+            read = _read_frame(path, fmt, data, delimiter=delimiter, ragged=True, forced=forced)
         frame = flatten(read.frame.with_row_index(ROW, offset=1))
         schema = frame.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
         if fmt == "jsonl" and data is None and "utf-8" in str(exc).lower():
-            return read_input(path, input_format=input_format, lossy=True)
-        if fmt in ("csv", "tsv") and "more fields" in str(exc) and not ragged and path != "-":
-            return read_input(
-                path,
-                input_format=input_format,
-                delimiter=delimiter,
-                encoding=encoding,
-                ragged=True,
-            )
+            return read_input(path, input_format=input_format, encoding=encoding, lossy=True)
         raise InputError(f"{path}: cannot read as {fmt} ({_first_line(exc)})") from exc
     columns = [n for n in schema.names() if n != ROW]
     if not columns:
