@@ -23,6 +23,13 @@ project's. For each size the cached synthetic input (``campaign_detect.synth``, 
    ``compute co_link`` and ``compute co_tweet`` with ``--time_window`` = our window, its
    default ``--min_edge_weight`` and ``--n_cpus`` = the cores available.
 
+With ``--coortweet`` it runs instead on CooRTweet's own example data
+(``fixtures/coortweet/``): our ``graph`` and ``graph --coortweet`` (three settings of
+CooRTweet's vignette) and ``scan``, each in a fresh process, with the edge counts next to
+those of the network CooRTweet 2.1.3 computed (stored beside the data). CooRTweet itself
+is an R package that this machine cannot install (no CRAN), so its own time is not
+measured here.
+
 Wall time is the whole process (interpreter start to exit) for both tools; peak RSS is
 ``ru_maxrss`` of ``RUSAGE_CHILDREN`` seen by a wrapper process around each step: the
 largest single process of the step (the peer computes with a process pool, so its
@@ -325,6 +332,56 @@ def _table(rows: list[dict]) -> str:
     return markdown_table(header, out)
 
 
+COORTWEET = ROOT / "fixtures" / "coortweet"
+_COORTWEET_ARGS = [
+    str(COORTWEET / "russian_coord_tweets.csv.gz"),
+    "--object",
+    "object_id",
+    "--window",
+    "60s",
+    "--account-col",
+    "account_id",
+    "--time-col",
+    "timestamp_share",
+    "--id-col",
+    "content_id",
+    "-q",
+]
+_COORTWEET_RUNS = (
+    ("graph (ours, --min-repeats 1)", ["--min-repeats", "1"], "edges_all_no_account_filter"),
+    (
+        "graph --coortweet --min-participation 0",
+        ["--coortweet", "--min-participation", "0"],
+        "edges_all_no_account_filter",
+    ),
+    ("graph --coortweet (vignette)", ["--coortweet"], "edges_all"),
+    ("graph --coortweet --coordinated", ["--coortweet", "--coordinated"], "edges_weight2"),
+)
+
+
+def _cost(step: dict) -> list[object]:
+    if step["status"] != "ok":
+        return [step["status"], "—"]
+    return [f"{step['seconds']:.2f}", step["rss_kib"] // 1024]
+
+
+def _coortweet(tmp: Path) -> str:
+    """Our graph and scan on CooRTweet's example data, beside CooRTweet's edge counts."""
+    cli = [sys.executable, "-m", "campaign_detect"]
+    rows = []
+    for label, options, reference in _COORTWEET_RUNS:
+        out = tmp / "edges.csv"
+        step = _measure([*cli, "graph", *_COORTWEET_ARGS, *options, "--out", str(out)], 600)
+        ours = pl.read_csv(out).height if step["status"] == "ok" else step["status"]
+        name = f"coortweet_60s_{reference}.csv" + ("" if "weight2" in reference else ".gz")
+        theirs = pl.read_csv(COORTWEET / name, infer_schema_length=None).height
+        rows.append([label, *_cost(step), ours, theirs])
+    scan = [*cli, "scan", *_COORTWEET_ARGS, "--wide-window", "off", "--format", "json"]
+    rows.append(["scan --wide-window off", *_cost(_measure(scan, 600)), "—", "—"])
+    header = ["command", "wall s", "peak RSS MiB", "edges (ours)", "edges (CooRTweet 2.1.3)"]
+    return markdown_table(header, rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", default="100k", help="comma-separated sizes, e.g. 100k,1M")
@@ -344,6 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=900.0, help="seconds per tool and size (default 900)"
     )
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument(
+        "--coortweet", action="store_true", help="run on CooRTweet's example data instead"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -357,6 +417,34 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.out).write_text(json.dumps(_ours_worker(Path(args.input))), encoding="utf-8")
         return 0
 
+    if args.coortweet:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            report = _coortweet(Path(tmp))
+        print(report)
+        if args.record:
+            body = "\n".join(
+                [
+                    "Command:",
+                    "",
+                    f"    {command_line()}",
+                    "",
+                    "Machine:",
+                    "",
+                    *machine_lines(machine()),
+                    "",
+                    "CooRTweet's example data (fixtures/coortweet/, 35,125 rows). Each row is one "
+                    "fresh process (interpreter start to exit); CooRTweet's own run is not "
+                    "timed: it is an R package this machine cannot install. The edge counts "
+                    "on the right are those of the networks CooRTweet 2.1.3 computed "
+                    "(tests/test_coortweet.py checks them column for column).",
+                    "",
+                    report,
+                ]
+            )
+            print(f"# recorded in {append_results('bench/peer.py', body)}", file=sys.stderr)
+        return 0
     version = _ensure_peer()
     print(f"# {PEER_PACKAGE} {version} in {PEER_VENV}", file=sys.stderr)
     sizes = sorted({parse_size(s) for s in args.posts.split(",")})

@@ -548,6 +548,33 @@ def templates(
     help="Keep only account pairs with at least this many co-action events.",
 )
 @click.option(
+    "--coortweet",
+    is_flag=True,
+    help="CooRTweet's network instead of ours: every pair of posts counts, its account "
+    "filter and weight quantile apply (docs/signals-coaction.md). With --object, only "
+    "those columns are objects, like CooRTweet's one object_id.",
+)
+@click.option(
+    "--min-participation",
+    type=click.IntRange(0),
+    default=2,
+    show_default=True,
+    help="With --coortweet: CooRTweet's account filter (0 turns it off).",
+)
+@click.option(
+    "--edge-weight",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="With --coortweet: edges above this quantile of the weights are marked "
+    "weight_threshold = 1.",
+)
+@click.option(
+    "--coordinated",
+    is_flag=True,
+    help="With --coortweet: keep only the marked edges (CooRTweet's subgraph = 1).",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False),
@@ -555,9 +582,7 @@ def templates(
     help="File to write; the suffix picks the format: .graphml, .gexf (Gephi), "
     ".csv or .parquet (edge lists).",
 )
-def graph(
-    out: str, window: str | None, extra_objects: tuple[str, ...], min_repeats: int, **options: Any
-) -> None:
+def graph(out: str, **options: Any) -> None:
     """Write the co-action network of accounts (who posted the same hashtag, mention, URL,
     share target or text within Δt of whom) as a graph file, and summarise it on stderr.
 
@@ -565,18 +590,43 @@ def graph(
     Examples:
       campaign-detect graph fixtures/kami_umkm_sample.csv --out coaction.gexf
       campaign-detect graph fixtures/kami_umkm_sample.csv --window 10m --out edges.csv
+      campaign-detect graph fixtures/coortweet/russian_coord_tweets.csv.gz --coortweet \\
+        --object object_id --window 60s --account-col account_id \\
+        --time-col timestamp_share --id-col content_id --coordinated --out vignette.csv
     """
     import polars as pl
 
     from campaign_detect.report.graphs import GRAPH_FORMATS, write_graph
     from campaign_detect.report.signals import account_names
     from campaign_detect.signals.coaction import coaction_edges
+    from campaign_detect.signals.coortweet import coortweet_network
+    from campaign_detect.values import Duration, format_duration
 
     check_output(out, options["inputs"], suffixes=GRAPH_FORMATS, kind="graph")
-    config = ScanConfig(window=window, extra_objects=extra_objects)
+    extra = options.pop("extra_objects")
+    config = ScanConfig(window=options.pop("window"), extra_objects=extra)
+    coortweet = {k: options.pop(k) for k in ("min_participation", "edge_weight", "coordinated")}
+    min_repeats = options.pop("min_repeats")
     posts = _load(options, keep_columns=config.extra_objects).posts
-    found = coaction_edges(posts, window=config.window, extra_objects=config.extra_objects)
-    edges = found.edges.filter(pl.col("n_events") >= min_repeats)
+    if options.pop("coortweet"):
+        if config.window is None:
+            raise BadInput("--coortweet needs --window (CooRTweet's time_window), e.g. 60s")
+        window = Duration.parse(config.window, name="window")
+        network = coortweet_network(
+            posts,
+            window=window.delta,
+            objects=() if extra else config.objects,
+            extra_objects=extra,
+            **coortweet,
+        )
+        edges, summary = network.edges, f"CooRTweet weight threshold {network.threshold:g}"
+        shown = window.text
+    else:
+        found = coaction_edges(posts, window=config.window, extra_objects=config.extra_objects)
+        edges = found.edges.filter(pl.col("n_events") >= min_repeats)
+        shown = format_duration(found.window)
+        how = "estimated" if found.window_estimated else "given"
+        summary = f"{how}; {found.bounded.height} busy object windows bounded"
     nodes = (
         account_names(posts)
         .join(posts.group_by("account").agg(pl.len().alias("n_posts")), on="account")
@@ -587,7 +637,6 @@ def graph(
     if not options["quiet"]:
         _stderr().print(
             f"wrote {nodes.height} accounts and {edges.height} edges to {out} "
-            f"(window {found.window}, {'estimated' if found.window_estimated else 'given'}; "
-            f"{found.bounded.height} busy object windows bounded)",
+            f"(window {shown}, {summary})",
             markup=False,
         )
