@@ -10,7 +10,6 @@ detection sees the same names whatever the export's nesting.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import json
@@ -28,7 +27,6 @@ import polars as pl
 from campaign_detect.errors import InputError
 from campaign_detect.load.formats import (
     EXPORT_FORMATS,
-    MALFORMED,
     RecordFormat,
     TableFormat,
     export_format,
@@ -37,6 +35,15 @@ from campaign_detect.load.formats import (
     recognise_columns,
     recognise_document,
     sniff_jsonl,
+)
+from campaign_detect.load.text import (
+    SNIFF_BYTES,
+    UTF8_BOM,
+    check_utf8,
+    decode,
+    needs_decoding,
+    ragged_csv,
+    sniff_delimiter,
 )
 
 __all__ = [
@@ -70,10 +77,6 @@ _EXTENSIONS = {
 }
 _FORMAT_ALIASES = {"ndjson": "jsonl", "pq": "parquet"}
 _GZIP_MAGIC = b"\x1f\x8b"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_UTF8_BOM = b"\xef\xbb\xbf"
-_DELIMITERS = (",", ";", "\t", "|")
-_SNIFF_BYTES = 1 << 16
 # names API exports give the list of records inside a wrapping object, most specific first
 _RECORD_KEYS = ("videos", "tweets", "statuses", "posts", "items", "records", "results", "data")
 
@@ -130,42 +133,6 @@ def _normalise_format(input_format: str) -> str:
             f"{', '.join(EXPORT_FORMATS)}"
         )
     return fmt
-
-
-def sniff_delimiter(header: bytes) -> str:
-    """The field separator of a CSV, from its header line: the most frequent of ``,``,
-    ``;``, tab and ``|`` outside quotes (a comma when none occurs).
-
-    Examples
-    --------
-    >>> sniff_delimiter(b"id;username;created_at\\n"), sniff_delimiter(b'"a,b",c\\n')
-    (';', ',')
-    """
-    line = header.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    outside = "".join(part for i, part in enumerate(line.split('"')) if i % 2 == 0)
-    counts = {d: outside.count(d) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _decode(data: bytes, encoding: str | None, path: str) -> bytes:
-    """`data` as UTF-8: UTF-16 by its byte-order mark, else `encoding` (UTF-8 default)."""
-    if data.startswith(_UTF16_BOMS):
-        try:
-            return data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not readable as UTF-16 ({exc})") from exc
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    name = (encoding or "utf-8").lower().replace("_", "-")
-    if name in ("utf-8", "utf8"):
-        return data
-    try:
-        return data.decode(name, errors="replace").encode("utf-8")
-    except LookupError as exc:
-        raise InputError(
-            f"--encoding: unknown encoding {encoding!r}; e.g. utf-8, utf-16, cp1252, latin-1"
-        ) from exc
 
 
 def _split_format(input_format: str | None) -> tuple[str | None, RecordFormat | TableFormat | None]:
@@ -288,14 +255,6 @@ def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
                     taken.add(dotted)
                     exprs.append(pl.col(name).struct.field(fld.name).alias(dotted))
         frame = frame.select(exprs)
-
-
-def _check_utf8(data: bytes) -> tuple[bytes, bool]:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace").encode("utf-8"), True
-    return data, False
 
 
 def _looks_like_ndjson(data: bytes) -> bool:
@@ -422,46 +381,8 @@ def read_input(
         Missing file, unsupported format, empty file, or a file that cannot be parsed.
     """
     file_format, forced = _split_format(input_format)
-    if path == "-":
-        data: bytes | None = _read_bytes(path, stdin)
-        assert data is not None
-        compressed = data.startswith(_GZIP_MAGIC)
-        if compressed:
-            data = _gunzip(data, path)
-        data = _decode(data, encoding, path)
-        fmt = _normalise_format(file_format) if file_format else sniff_format(data)
-    else:
-        file = Path(path)
-        if not file.exists():
-            raise InputError(f"{path}: file not found")
-        if file.is_dir():
-            raise InputError(f"{path}: is a directory; pass the files in it, e.g. {path}/*.jsonl")
-        fmt, _ = detect_format(path, file_format)
-        if file.stat().st_size == 0:
-            raise InputError(f"{path}: the file is empty")
-        with file.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-        compressed = head.startswith(_GZIP_MAGIC)
-        data = None
-        plain = (encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8")
-        if (
-            compressed
-            or fmt == "json"
-            or (fmt == "jsonl" and lossy)
-            or ragged
-            or head.startswith(_UTF16_BOMS)
-            or not plain
-        ):
-            data = file.read_bytes()
-            if compressed:
-                data = _gunzip(data, path)
-            data = _decode(data, encoding, path)
-        elif fmt == "jsonl" and (forced is not None or _record_sniff(file, forced)):
-            data = file.read_bytes()
-        if data is None and fmt in ("csv", "tsv") and delimiter is None and fmt == "csv":
-            delimiter = sniff_delimiter(head.removeprefix(_UTF8_BOM))
-    if data is not None and not data.strip():
-        raise InputError(f"{path}: the file is empty")
+    opened = _open(path, file_format, forced, stdin=stdin, encoding=encoding, lossy=lossy or ragged)
+    fmt, data = opened.format, opened.data
     wanted = ("json", "jsonl") if isinstance(forced, RecordFormat) else ("csv", "tsv")
     if forced is not None and fmt not in wanted:
         raise InputError(
@@ -469,17 +390,9 @@ def read_input(
             f"{' or '.join(wanted)}, and this file is {fmt}"
         )
     if fmt in ("csv", "tsv") and delimiter is None:
-        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or b"")
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or opened.head)
     try:
-        try:
-            read = _read_frame(path, fmt, data, delimiter=delimiter, ragged=ragged, forced=forced)
-        except pl.exceptions.PolarsError as exc:
-            if fmt not in ("csv", "tsv") or "more fields" not in str(exc) or ragged:
-                raise
-            # a row with more fields than the header: read row by row, count it, go on
-            if data is None:
-                data = _decode(Path(path).read_bytes(), encoding, path)
-            read = _read_frame(path, fmt, data, delimiter=delimiter, ragged=True, forced=forced)
+        read = _parse(path, fmt, data, delimiter, encoding, ragged=ragged, forced=forced)
         frame = flatten(read.frame.with_row_index(ROW, offset=1))
         schema = frame.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -503,27 +416,105 @@ def read_input(
             f"{path}: --input-format {forced.name}: the file does not have that export's shape "
             f"({forced.title}); columns found: {', '.join(columns[:20])}"
         )
-    strings = [n for n in columns if schema.get(n) == pl.String]
-    if read.utf8_replaced is False or not strings:
-        flag = pl.lit(False)
-    else:
-        flag = pl.any_horizontal(
-            pl.col(n).str.contains("\ufffd", literal=True).fill_null(False) for n in strings
-        )
-    frame = frame.with_columns(
-        pl.col(ROW).cast(pl.UInt64), pl.lit(path).alias(FILE), flag.alias(FFFD)
-    )
     return RawInput(
         path=path,
         format=fmt,
-        compressed=compressed,
-        frame=frame,
+        compressed=opened.compressed,
+        frame=_bookkeeping(frame, path, [n for n in columns if schema.get(n) == pl.String], read),
         columns=columns,
         utf8_replaced=read.utf8_replaced,
         export=export,
         why=why,
         notes=read.notes,
         top_keys=read.top_keys,
+    )
+
+
+@dataclass(frozen=True)
+class _Opened:
+    format: str
+    compressed: bool
+    data: bytes | None  # the decoded bytes, or None when the file is scanned lazily
+    head: bytes  # the first bytes of the file (for sniffing a lazily scanned CSV)
+
+
+def _open(
+    path: str,
+    file_format: str | None,
+    forced: RecordFormat | TableFormat | None,
+    *,
+    stdin: IO[bytes] | None,
+    encoding: str | None,
+    lossy: bool,
+) -> _Opened:
+    """The format of `path`, and its bytes when it must be read into memory: stdin, gzip,
+    JSON, another encoding, a JSONL export read record by record, or a retry."""
+    if path == "-":
+        data = _read_bytes(path, stdin)
+        compressed = data.startswith(_GZIP_MAGIC)
+        if compressed:
+            data = _gunzip(data, path)
+        data = decode(data, encoding, path)
+        fmt = _normalise_format(file_format) if file_format else sniff_format(data)
+        return _check_empty(path, _Opened(fmt, compressed, data, b""))
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{path}: file not found")
+    if file.is_dir():
+        raise InputError(f"{path}: is a directory; pass the files in it, e.g. {path}/*.jsonl")
+    fmt, _ = detect_format(path, file_format)
+    if file.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    with file.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    compressed = head.startswith(_GZIP_MAGIC)
+    if compressed or fmt == "json" or lossy or needs_decoding(head, encoding):
+        data = file.read_bytes()
+        data = decode(_gunzip(data, path) if compressed else data, encoding, path)
+        return _check_empty(path, _Opened(fmt, compressed, data, head))
+    if fmt == "jsonl" and (forced is not None or _record_sniff(file, forced)):
+        return _check_empty(path, _Opened(fmt, compressed, file.read_bytes(), head))
+    return _Opened(fmt, compressed, None, head.removeprefix(UTF8_BOM))
+
+
+def _check_empty(path: str, opened: _Opened) -> _Opened:
+    if opened.data is not None and not opened.data.strip():
+        raise InputError(f"{path}: the file is empty")
+    return opened
+
+
+def _parse(
+    path: str,
+    fmt: str,
+    data: bytes | None,
+    delimiter: str | None,
+    encoding: str | None,
+    *,
+    ragged: bool,
+    forced: RecordFormat | TableFormat | None,
+) -> _Read:
+    """`_read_frame`, and for a CSV that has a row with more fields than its header, the
+    same read row by row (that row counted as malformed, the others kept)."""
+    try:
+        return _read_frame(path, fmt, data, delimiter=delimiter, ragged=ragged, forced=forced)
+    except pl.exceptions.PolarsError as exc:
+        if fmt not in ("csv", "tsv") or "more fields" not in str(exc) or ragged:
+            raise
+    if data is None:
+        data = decode(Path(path).read_bytes(), encoding, path)
+    return _read_frame(path, fmt, data, delimiter=delimiter, ragged=True, forced=forced)
+
+
+def _bookkeeping(frame: pl.LazyFrame, path: str, strings: list[str], read: _Read) -> pl.LazyFrame:
+    """`ROW` as u64, `FILE`, and `FFFD` (a string field holds U+FFFD)."""
+    if read.utf8_replaced is False or not strings:
+        flag = pl.lit(False)
+    else:
+        flag = pl.any_horizontal(
+            pl.col(n).str.contains("\ufffd", literal=True).fill_null(False) for n in strings
+        )
+    return frame.with_columns(
+        pl.col(ROW).cast(pl.UInt64), pl.lit(path).alias(FILE), flag.alias(FFFD)
     )
 
 
@@ -557,38 +548,6 @@ class _Read:
     top_keys: tuple[str, ...] | None = None
 
 
-def _ragged_csv(data: bytes, separator: str) -> pl.DataFrame:
-    """A CSV read row by row: rows with more fields than the header are kept as rejected
-    rows (``__reject``), so their numbers are reported (only used after the fast reader
-    refused the file)."""
-    text = data.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = next(reader, [])
-    width = len(header)
-    columns: list[list[str | None]] = [[] for _ in header]
-    reject: list[str | None] = []
-    for fields in reader:
-        if not fields:
-            continue
-        bad = len(fields) > width
-        for i in range(width):
-            columns[i].append(None if bad or i >= len(fields) else fields[i])
-        reject.append(MALFORMED if bad else None)
-    frame = dict(zip(_unique(header), columns, strict=True))
-    frame["__reject"] = reject
-    return pl.DataFrame(frame, schema=dict.fromkeys(frame, pl.String))
-
-
-def _unique(names: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        n = seen.get(name, 0)
-        seen[name] = n + 1
-        out.append(name if n == 0 else f"{name}_duplicated_{n - 1}")
-    return out
-
-
 def _read_frame(
     path: str,
     fmt: str,
@@ -609,15 +568,15 @@ def _read_frame(
         }
         if data is None:
             return _Read(pl.scan_csv(path, **options), None)
-        data, replaced = _check_utf8(data)
+        data, replaced = check_utf8(data)
         if ragged:
-            return _Read(_ragged_csv(data, separator).lazy(), replaced)
+            return _Read(ragged_csv(data, separator).lazy(), replaced)
         return _Read(pl.read_csv(io.BytesIO(data), **options).lazy(), replaced)
     record_forced = forced if isinstance(forced, RecordFormat) else None
     if fmt == "jsonl":
         if data is None:
             return _Read(pl.scan_ndjson(path, infer_schema_length=None), False)
-        data, replaced = _check_utf8(data)
+        data, replaced = check_utf8(data)
         found = sniff_jsonl(data, record_forced)
         if found is not None:
             frame, notes = read_jsonl_records(found[0], data, path)
@@ -625,7 +584,7 @@ def _read_frame(
         return _Read(pl.read_ndjson(io.BytesIO(data), infer_schema_length=None).lazy(), replaced)
     if fmt == "json":
         assert data is not None
-        data, replaced = _check_utf8(data)
+        data, replaced = check_utf8(data)
         try:
             doc = json.loads(data)
         except ValueError:
