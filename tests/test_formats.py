@@ -476,3 +476,21 @@ def test_a_ragged_row_on_stdin_is_counted(monkeypatch):
     loaded = load_posts("-")
     assert loaded.posts["account"].to_list() == ["ana"]
     assert loaded.stats.rejected["malformed record"].first == [("-", 2)]
+
+
+def test_post_urls_built_from_a_platform_column(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "id,username,created_at,text,platform\n"
+        "7,@Budi,2023-09-26T03:00:00Z,a,tiktok\n"
+        "8,budi,2023-09-26T03:01:00Z,b,twitter\n"
+        "9,budi,2023-09-26T03:02:00Z,c,facebook\n",
+        encoding="utf-8",
+    )
+    posts = load_posts(path).posts
+    assert posts["url"].to_list() == [
+        "https://www.tiktok.com/@Budi/video/7",
+        "https://x.com/budi/status/8",
+        None,
+    ]
+    assert posts["account"].to_list() == ["tiktok:budi", "twitter:budi", "facebook:budi"]

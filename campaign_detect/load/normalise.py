@@ -208,16 +208,26 @@ def _source(value: str | ColumnSource | None) -> str | None:
     return value.source if isinstance(value, ColumnSource) else value
 
 
-def _post_url(platform: pl.Expr, account: pl.Expr, post_id: pl.Expr) -> pl.Expr:
-    """The post's address where the platform builds it from the handle and the id."""
-    return (
-        pl.when(platform == "tiktok")
-        .then(
-            pl.concat_str(pl.lit("https://www.tiktok.com/@"), account, pl.lit("/video/"), post_id)
-        )
-        .when(platform == "twitter")
-        .then(pl.concat_str(pl.lit("https://x.com/"), account, pl.lit("/status/"), post_id))
-    )
+_URL_TEMPLATES = {
+    "tiktok": ("https://www.tiktok.com/@", "/video/"),
+    "twitter": ("https://x.com/", "/status/"),
+}
+
+
+def _post_url(
+    platform: str | None, platform_col: pl.Expr | None, account: pl.Expr, post_id: pl.Expr
+) -> pl.Expr:
+    """The post's address where the platform builds it from the handle and the id (null
+    for other platforms): one concatenation when the file's platform is known."""
+
+    def build(name: str) -> pl.Expr:
+        head, middle = _URL_TEMPLATES[name]
+        return pl.concat_str(pl.lit(head), account, pl.lit(middle), post_id)
+
+    if platform_col is None:
+        return build(platform) if platform in _URL_TEMPLATES else pl.lit(None, dtype=pl.String)
+    chain = pl.when(platform_col == "tiktok").then(build("tiktok"))
+    return chain.when(platform_col == "twitter").then(build("twitter"))
 
 
 def project(
@@ -332,7 +342,8 @@ def project(
         url = _null_if_empty(_as_string(pl.col(extras["url"]), schema[extras["url"]]))
     elif pid:
         url = _post_url(
-            platform_expr,
+            platform,
+            platform_expr if plat else None,
             account_raw.str.strip_chars_start("@"),
             _null_if_empty(_as_string(pl.col(pid), schema[pid])),
         )
