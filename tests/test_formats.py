@@ -494,3 +494,9 @@ def test_post_urls_built_from_a_platform_column(tmp_path):
         None,
     ]
     assert posts["account"].to_list() == ["tiktok:budi", "twitter:budi", "facebook:budi"]
+
+
+def test_column_flags_still_win_on_an_export():
+    # --account-col on a Telegram export: the display name becomes the account key
+    posts = load_posts(EXPORTS / "telegram_result.json", columns={"account": "display_name"}).posts
+    assert posts["account"].to_list() == [s[1].lower() for s in STORY]

@@ -186,7 +186,9 @@ def _export_mapping(
         else:
             mapping[name] = ColumnSource(name, how)
     if overrides:
-        chosen = detect_columns(raw.columns, overrides=overrides, file=raw.path)
+        chosen = detect_columns(
+            raw.columns, overrides={"account": "account", "ts": "ts", **overrides}, file=raw.path
+        )
         mapping.update({k: chosen[k] for k in overrides})
     mapping = {name: mapping[name] for name in FIELDS}
     extra = {"account_name": "account_name", "display_name": "display_name", "url": "url"}
