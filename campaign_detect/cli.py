@@ -19,7 +19,7 @@ from campaign_detect.config import ScanConfig
 from campaign_detect.errors import CampaignDetectError, InputError
 from campaign_detect.load import EXPORT_FORMATS, SUPPORTED_FORMATS, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback
-from campaign_detect.report.output import check_output, emit
+from campaign_detect.report.output import Output, check_output, emit
 from campaign_detect.report.render import (
     EXPLAIN_FORMATS,
     INSPECT_FORMATS,
@@ -384,7 +384,13 @@ def _scan(options: dict[str, Any]) -> ScanResult:
     SCAN_FORMATS, "table for reading; json (one object, the documented contract) for scripts."
 )
 @output_option
-def scan_command(fmt: str, output: str | None, **options: Any) -> None:
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    help="Also write the self-contained HTML report (as `report` does) to this file.",
+)
+def scan_command(fmt: str, output: str | None, html_file: str | None, **options: Any) -> None:
     """Rank clusters of accounts that posted in coordination, each with its evidence.
 
     \b
@@ -392,9 +398,14 @@ def scan_command(fmt: str, output: str | None, **options: Any) -> None:
       campaign-detect scan fixtures/kami_umkm_sample.csv
       campaign-detect scan fixtures/kami_umkm_sample.csv --format json | jq '.clusters[0]'
       campaign-detect scan posts.parquet --window 10m --top 20 --format csv -o clusters.csv
+      campaign-detect scan fixtures/kami_umkm_sample.csv --html report.html
     """
     output = _checked(options, output)
-    emit(render_scan(_scan(options), fmt), output)
+    html_file = _checked(options, html_file)
+    result = _scan(options)
+    if html_file:
+        _html_write(result, html_file, options)
+    emit(render_scan(result, fmt), output)
 
 
 @cli.command()
@@ -405,7 +416,13 @@ def scan_command(fmt: str, output: str | None, **options: Any) -> None:
     EXPLAIN_FORMATS, "table for reading; json prints the cluster's record as in scan's JSON."
 )
 @output_option
-def explain(rank: int, fmt: str, output: str | None, **options: Any) -> None:
+@click.option(
+    "--plot",
+    is_flag=True,
+    help="Also draw the cluster's posts per hour against its hashtag's traffic and baseline "
+    "(a bar chart in the terminal; table format only).",
+)
+def explain(rank: int, fmt: str, output: str | None, plot: bool, **options: Any) -> None:
     """Print one cluster's whole evidence: script, window, sub-scores, significance, first
     movers, sample posts with their input rows, and the co-action events behind its links.
 
@@ -413,16 +430,20 @@ def explain(rank: int, fmt: str, output: str | None, **options: Any) -> None:
     Examples:
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 2 --format json
+      campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1 --plot
     """
+    if plot and fmt != "table":
+        raise click.UsageError("--plot draws in the terminal: use it with --format table")
     output = _checked(options, output)
-    records = _scan(options).records()
+    result = _scan(options)
+    records = result.records()
     chosen = [r for r in records if r["rank"] == rank]
     if not chosen:
         raise BadInput(
             f"--cluster {rank}: no such cluster; this scan reported ranks "
             f"{[r['rank'] for r in records] or 'none'}"
         )
-    emit(render_explain(chosen[0], fmt), output)
+    emit(_with_plot(chosen[0], result) if plot else render_explain(chosen[0], fmt), output)
 
 
 @cli.command()
@@ -640,3 +661,58 @@ def graph(out: str, **options: Any) -> None:
             f"(window {shown}, {summary})",
             markup=False,
         )
+
+
+# --- the HTML report (issue 16) -----------------------------------------------------------
+def _html_write(result: ScanResult, path: str, options: dict[str, Any]) -> None:
+    """Write the HTML report of `result` (checked before the scan) and say so on stderr."""
+    from campaign_detect.report.html import render_html
+
+    text = render_html(result)
+    emit(text, path)
+    if not options["quiet"]:
+        _stderr().print(
+            f"wrote {path}: {len(text.encode('utf-8')) / 1024:,.0f} KiB, "
+            f"{result.clusters.height} clusters",
+            markup=False,
+        )
+
+
+def _with_plot(record: dict[str, Any], result: ScanResult) -> Output:
+    """The explain table of `record`, then its cluster's timeline as a terminal bar chart."""
+    import polars as pl
+
+    from campaign_detect.report.table import print_explain
+    from campaign_detect.report.timeline import cluster_timeline, print_timeline
+
+    row = result.clusters.filter(pl.col("rank") == record["rank"]).row(0, named=True)
+
+    def draw(console: Console) -> None:
+        print_explain(record, console)
+        print_timeline(cluster_timeline(result, row), console)
+
+    return draw
+
+
+@cli.command("report")
+@input_options
+@scan_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The HTML file to write (atomically; never one of the inputs).",
+)
+def report_command(output: str, **options: Any) -> None:
+    """Write one self-contained HTML page of the scan: input accounting, settings, the ranked
+    clusters and, for each, its timeline, network, script variants, significance and the
+    posts behind its links. No network requests; readable offline and without JavaScript.
+
+    \b
+    Examples:
+      campaign-detect report fixtures/kami_umkm_sample.csv -o report.html
+      campaign-detect report 'exports/*.jsonl.gz' --top 20 -o nightly.html
+    """
+    check_output(output, options["inputs"])
+    _html_write(_scan(options), output, options)

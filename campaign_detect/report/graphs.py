@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ GRAPH_FORMATS: tuple[str, ...] = (".graphml", ".gexf", ".csv", ".parquet")
 
 # GEXF gives these attribute names a meaning of its own (time spells, ids, drawing);
 # plain attributes with these names are renamed with a trailing underscore
+# characters XML 1.0 cannot hold, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _GEXF_RESERVED = frozenset({"id", "pid", "start", "end", "spells", "viz", "label", "weight"})
 
 
@@ -63,12 +66,17 @@ def _check_edges(edges: pl.DataFrame) -> None:
         )
 
 
+def _xml(value: Any) -> Any:
+    """A string as XML 1.0 can hold it: the control characters it cannot are U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _attributes(row: dict[str, Any], skip: set[str], reserved: frozenset[str]) -> dict:
     out = {}
     for key, value in row.items():
         if key in skip or value is None:
             continue
-        out[key + "_" if key in reserved else key] = _text(value)
+        out[key + "_" if key in reserved else key] = _xml(_text(value))
     return out
 
 
@@ -81,14 +89,15 @@ def _networkx(nodes: pl.DataFrame, edges: pl.DataFrame, *, gexf: bool) -> nx.Gra
     for row in nodes.iter_rows(named=True) if nodes.width else []:
         attrs = _attributes(row, {key}, node_reserved)
         if gexf and "label" not in attrs:
-            attrs["label"] = str(row.get("account_name") or row[key])
-        graph.add_node(str(row[key]), **attrs)
+            attrs["label"] = _xml(str(row.get("account_name") or row[key]))
+        graph.add_node(_xml(str(row[key])), **attrs)
     known = set(graph.nodes)
     for name in sorted((set(edges["a"].to_list()) | set(edges["b"].to_list())) - known):
-        graph.add_node(str(name), **({"label": str(name)} if gexf else {}))
+        graph.add_node(_xml(str(name)), **({"label": _xml(str(name))} if gexf else {}))
     edge_reserved = reserved - {"weight"}
     for row in edges.iter_rows(named=True):
-        graph.add_edge(str(row["a"]), str(row["b"]), **_attributes(row, {"a", "b"}, edge_reserved))
+        a, b = _xml(str(row["a"])), _xml(str(row["b"]))
+        graph.add_edge(a, b, **_attributes(row, {"a", "b"}, edge_reserved))
     return graph
 
 

@@ -69,7 +69,11 @@ def check_output(
         if given == "-":
             continue
         for found in expand_paths(given):
-            if Path(found).resolve() == resolved:
+            source = Path(found)
+            same = source.resolve() == resolved or (
+                target.exists() and source.exists() and os.path.samefile(target, source)
+            )
+            if same:
                 raise InputError(
                     f"{target}: is one of the input files; write the output elsewhere "
                     "(an input is never overwritten)"
@@ -92,6 +96,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        # mkstemp makes the file private (0600); an output gets the mode any new file gets
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ import polars as pl
 
 from campaign_detect.objects import OBJECT_KINDS, REPEATED_OBJECT_KINDS, object_rows
 from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.signals._similarity import MAX_GRAM_CHARS
 from campaign_detect.signals.bursts import (
     BURST_MIN_ACCOUNTS,
     BURST_MIN_POSTS,
@@ -163,7 +164,12 @@ def detect_signals(
     )
     report(progress, "templates", 2, stages)
     templates = template_groups(posts, threshold=params.template_threshold, seed=params.seed)
-    notices = () if _has_text(posts) else (NO_TEXT,)
+    notices: tuple[str, ...] = () if _has_text(posts) else (NO_TEXT,)
+    if templates.stats.n_long_words:
+        notices += (
+            f"{templates.stats.n_long_words} word(s) longer than {MAX_GRAM_CHARS} characters: "
+            "templates compared only their first characters",
+        )
     return Signals(coaction, wide_coaction, bursts, templates, rows, notices)
 
 

@@ -41,6 +41,10 @@ _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
 
 _CHAR_N = 3
+# character grams are taken from a word's first this many characters: a longer "word" (a
+# pasted blob, a base64 string) is no language a script varies, and slicing grams out of
+# it costs the square of its length
+MAX_GRAM_CHARS = 256
 _IDF_CLIP_DF = 3  # df at which weights stop changing; see `feature_matrix`
 _BANDS = 16  # LSH bands of two minhashes each: P(candidate) = 1 - (1 - J^2)^16
 _PIVOTS = 2  # most-posted texts of a huge bucket, compared with all its texts
@@ -401,8 +405,9 @@ def _bounded_bucket_pairs(
 def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
     """Verification vectors of the texts `rows` (other rows stay empty).
 
-    Features: the text's words and the character 3-grams of its space-padded words
-    (so ``jualan`` and ``berjualan`` still overlap), binary, weighted by
+    Features: the text's words and the character 3-grams of its space-padded words (so
+    ``jualan`` and ``berjualan`` still overlap; of a word's first `MAX_GRAM_CHARS`
+    characters), binary, weighted by
     ``1 + ln(N / min(df, 3))`` with df counted over all N distinct texts, then
     L2-normalised: the similarity is the cosine. The weights are nearly flat (features in one
     or two texts weigh slightly more, all others the same): measured against a true IDF
@@ -414,6 +419,7 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
     grams = (
         pl.DataFrame({"wid": np.arange(words.vocabulary.len()), "word": words.vocabulary})
         .with_columns(pad=pl.concat_str(pl.lit(" "), pl.col("word"), pl.lit(" ")))
+        .with_columns(pad=pl.col("pad").str.slice(0, MAX_GRAM_CHARS))
         .with_columns(offset=pl.int_ranges(0, pl.col("pad").str.len_chars() - _CHAR_N + 1))
         .explode("offset")
         .select("wid", gram=pl.col("pad").str.slice("offset", _CHAR_N))

@@ -49,6 +49,7 @@ from campaign_detect.entities import strip_entities
 from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.signals._similarity import (
+    MAX_GRAM_CHARS,
     candidate_pairs,
     feature_matrix,
     verify,
@@ -115,6 +116,9 @@ class TemplateStats:
         but did not generate, plus met pairs beyond each text's 12 most agreeing partners.
     n_units : int
         Context units (text group x day) behind the information estimate.
+    n_long_words : int
+        Distinct words longer than `MAX_GRAM_CHARS` characters, of which only the first
+        `MAX_GRAM_CHARS` gave character grams (the whole word is still one feature).
     """
 
     n_posts: int = 0
@@ -124,6 +128,7 @@ class TemplateStats:
     n_bounded_features: int = 0
     n_pairs_skipped: int = 0
     n_units: int = 0
+    n_long_words: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,7 @@ def template_groups(
         n_bounded_features=candidates.n_bounded,
         n_pairs_skipped=candidates.n_skipped,
         n_units=n_units,
+        n_long_words=int((words.vocabulary.str.len_chars() > MAX_GRAM_CHARS).sum()),
     )
     return TemplateResult(groups=groups, members=members, stats=stats)
 

@@ -419,3 +419,17 @@ def test_agreement_check_matches_byte_compares_by_hand(band):
         assert (earlier & (expected_agree >= _MIN_AGREE) & (left != right)).any()
     np.testing.assert_array_equal(agree, expected_agree)
     np.testing.assert_array_equal(keep, expected_keep)
+
+
+def test_a_huge_word_is_capped_counted_and_reported():
+    # a 300,000-character "word" once cost the square of its length to cut into grams
+    blob = "ab" * 150_000
+    posts = make_posts(
+        [
+            {"account": f"a{i}", "ts": f"2023-09-20T08:0{i}:00Z", "text": f"{blob} beli sekarang"}
+            for i in range(3)
+        ]
+    )
+    result = template_groups(posts, min_information=0)
+    assert result.stats.n_long_words == 1
+    assert result.groups.height == 1  # the copies are still one template
