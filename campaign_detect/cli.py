@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from campaign_detect._version import __version__
 from campaign_detect.config import ScanConfig
 from campaign_detect.errors import CampaignDetectError, InputError
-from campaign_detect.load import LoadedPosts, load_posts
+from campaign_detect.load import EXPORT_FORMATS, SUPPORTED_FORMATS, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback
 from campaign_detect.report.output import Output, check_output, emit
 from campaign_detect.report.render import (
@@ -129,9 +129,39 @@ def input_options(func: F) -> F:
             click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
             click.option(
                 "--input-format",
-                type=click.Choice(["csv", "tsv", "jsonl", "json", "parquet"]),
-                help="Read every input as this format instead of guessing from the extension "
-                "(needed for stdin, '-').",
+                type=click.Choice([*SUPPORTED_FORMATS, *EXPORT_FORMATS], case_sensitive=False),
+                help="Read every input as this file format instead of guessing from the "
+                "extension (needed for stdin, '-'), or as this platform export instead of "
+                "recognising it by its shape (see docs/input.md).",
+            ),
+            click.option(
+                "--delimiter",
+                metavar="CHAR",
+                help="CSV field separator (e.g. ';'). Default: sniffed from the header line.",
+            ),
+            click.option(
+                "--encoding",
+                metavar="NAME",
+                help="Text encoding of the files, e.g. cp1252 or latin-1. Default: UTF-8 "
+                "(UTF-16 is recognised by its byte-order mark).",
+            ),
+            click.option(
+                "--time-format",
+                metavar="STRFTIME",
+                help="Read every time with this format, e.g. '%d/%m/%Y %H:%M' "
+                "(%Z reads WIB, EDT, ...).",
+            ),
+            click.option(
+                "--dayfirst/--monthfirst",
+                default=None,
+                help="Read 05/09/2023 as 5 September (--dayfirst) or May 9 (--monthfirst). "
+                "Default: from the dates in the column; an error when they leave it open.",
+            ),
+            click.option(
+                "--merge-platforms",
+                is_flag=True,
+                help="Treat the same handle on two platforms as one account (default: "
+                "tiktok:budi and twitter:budi are two).",
             ),
             click.option(
                 "--tz",
@@ -169,6 +199,11 @@ def _load(options: dict[str, Any], keep_columns: tuple[str, ...] = ()) -> Loaded
             strict=options["strict"],
             keep_columns=keep_columns,
             progress=progress,
+            delimiter=options["delimiter"],
+            encoding=options["encoding"],
+            time_format=options["time_format"],
+            dayfirst=options["dayfirst"],
+            merge_platforms=options["merge_platforms"],
         )
     if not options["quiet"]:
         err = _stderr()

@@ -11,7 +11,7 @@ import polars as pl
 
 from campaign_detect.errors import InputError
 
-__all__ = ["POST_SCHEMA", "empty_posts", "validate_posts"]
+__all__ = ["POST_EXTRA_SCHEMA", "POST_SCHEMA", "empty_posts", "validate_posts"]
 
 POST_SCHEMA: dict[str, pl.DataType] = {
     "post_id": pl.String(),
@@ -28,6 +28,16 @@ POST_SCHEMA: dict[str, pl.DataType] = {
     "platform": pl.String(),
     "file": pl.String(),
     "row": pl.UInt64(),
+}
+
+#: Columns the loader adds after `POST_SCHEMA` (nullable; no stage requires them, so frames
+#: built by hand may leave them out; `validate_posts` checks their types when present).
+POST_EXTRA_SCHEMA: dict[str, pl.DataType] = {
+    # the account's display name where the export gives one (Page Name, author.name, from)
+    "display_name": pl.String(),
+    # the post's own address (x.com/user/status/ID, tiktok.com/@user/video/ID, t.me/c/...,
+    # bsky.app/profile/.../post/...), null where the platform or the export gives none
+    "url": pl.String(),
 }
 
 
@@ -51,5 +61,8 @@ def validate_posts(posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         if name not in frame.columns:
             raise InputError(f"posts frame has no column {name!r}; columns: {frame.columns}")
         if frame.schema[name] != dtype:
+            raise InputError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
+    for name, dtype in POST_EXTRA_SCHEMA.items():
+        if name in frame.columns and frame.schema[name] not in (dtype, pl.Null()):
             raise InputError(f"posts column {name!r} is {frame.schema[name]}, expected {dtype}")
     return frame

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.load import load_posts
-from campaign_detect.schema import POST_SCHEMA, validate_posts
+from campaign_detect.schema import POST_EXTRA_SCHEMA, POST_SCHEMA, validate_posts
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ROOT / "fixtures" / "formats"
@@ -57,7 +57,7 @@ SAME_FOUR = [
 def test_every_reader_gives_the_same_posts(name, fmt, compressed):
     loaded = load_posts(FORMATS / name)
     posts = validate_posts(loaded.posts)
-    assert posts.columns == list(POST_SCHEMA)
+    assert posts.columns == [*POST_SCHEMA, *POST_EXTRA_SCHEMA]
     got = posts.select("post_id", "account", "account_name", "ts", "hashtags", "row").rows()
     assert got == SAME_FOUR
     # the URL in row 1 is canonicalised (www., tracking parameter dropped)
@@ -139,7 +139,7 @@ def test_tiktok_research_api_export_with_kept_column():
     assert posts["platform"].unique().to_list() == ["tiktok"]
     # kept as an exact string (a float would lose the 19-digit id)
     assert posts["music_id"].to_list() == ["7100000000000000001"] * 2 + ["7100000000000000002"]
-    assert posts.columns == [*POST_SCHEMA, "music_id"]
+    assert posts.columns == [*POST_SCHEMA, *POST_EXTRA_SCHEMA, "music_id"]
 
 
 def test_plain_export_has_no_platform():
@@ -245,7 +245,7 @@ def test_same_input_gives_identical_output():
 
 def test_bad_rows_counted_by_reason():
     # bad_rows.csv: rows 2, 3 (blank) and 8 ("@" only) have no account; row 4 no time;
-    # rows 5 ("yesterday") and 6 (day-first 26/09/2023, ambiguous) unreadable times;
+    # rows 5 ("yesterday") and 6 (31/31/2023, no valid date either way) unreadable times;
     # row 7 repeats post id p1 of row 1; row 10 reuses p2, whose first row (2) was rejected,
     # so it is kept. Kept: rows 1, 9 (epoch ms, empty text) and 10.
     loaded = load_posts(BAD / "bad_rows.csv")
@@ -402,7 +402,7 @@ def test_stats_to_dict_is_json_ready_in_fixed_order():
 _ROW = st.tuples(
     st.sampled_from(["ana", "@Bo", "", "  ", "@", "citra"]),
     st.sampled_from(
-        ["2023-09-26T03:00:00Z", "1695697200", "", "soon", "2023-09-26 04:00", "31/12/2023"]
+        ["2023-09-26T03:00:00Z", "1695697200", "", "soon", "2023-09-26 04:00", "31/31/2023"]
     ),
     st.sampled_from(["", "p1", "p2", "p3"]),
     st.sampled_from(["hi #a", "", "hi"]),
@@ -425,7 +425,7 @@ def test_accounting_identity(tmp_path, rows):
     readable = [
         r
         for r in rows
-        if r[0].strip().lstrip("@").strip() and r[1] not in ("", "soon", "31/12/2023")
+        if r[0].strip().lstrip("@").strip() and r[1] not in ("", "soon", "31/31/2023")
     ]
     if not readable:
         # nothing readable: "all rows rejected" is an error, never an empty result

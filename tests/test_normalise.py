@@ -16,7 +16,7 @@ from campaign_detect.errors import InputError
 from campaign_detect.load.columns import detect_columns
 from campaign_detect.load.normalise import normalise
 from campaign_detect.load.times import parse_times
-from campaign_detect.schema import POST_SCHEMA, validate_posts
+from campaign_detect.schema import POST_EXTRA_SCHEMA, POST_SCHEMA, validate_posts
 
 T0 = datetime(2023, 9, 26, 3, 0, tzinfo=UTC)
 
@@ -52,9 +52,10 @@ T0 = datetime(2023, 9, 26, 3, 0, tzinfo=UTC)
         ("2023-09-26", T0.replace(hour=0)),
         ("2023/09/26 03:00:00", T0),
         ("  2023-09-26T03:00:00Z  ", T0),
-        # unreadable: words, ambiguous day-first dates, impossible dates
+        # unreadable: words, day/month dates valid in neither order, impossible dates
         ("yesterday", None),
-        ("26/09/2023", None),
+        ("31/31/2023", None),
+        ("26/09/2023", T0.replace(hour=0)),
         ("2023-02-30T00:00:00Z", None),
         ("", None),
         (None, None),
@@ -209,22 +210,23 @@ def test_post_id_from_input_is_kept_and_empty_ids_are_synthesised():
 def test_entity_columns_of_struct_lists_and_share_targets():
     raw = pl.DataFrame(
         {
-            "user": ["a", "b", "c"],
-            "when": ["2023-09-26T03:00:00Z"] * 3,
-            "tags": [[{"tag": "#UMKM"}], [], None],
+            "user": ["a", "b", "c", "d"],
+            "when": ["2023-09-26T03:00:00Z"] * 4,
+            "tags": [[{"tag": "#UMKM"}], [], None, []],
             "refs": [
                 [{"type": "quoted", "id": "1"}],
                 [{"type": "replied_to", "id": "2"}, {"type": "retweeted", "id": "3"}],
                 None,
+                [{"type": "replied_to", "id": "4"}],
             ],
         }
     )
     posts, _ = normalise(
         raw, {"account": "user", "ts": "when", "hashtags": "tags", "share_of": "refs"}
     )
-    assert posts["hashtags"].to_list() == [["umkm"], [], []]
-    # a quote is not a share; only the "retweeted" reference is the share target
-    assert posts["share_of"].to_list() == [None, "3", None]
+    assert posts["hashtags"].to_list() == [["umkm"], [], [], []]
+    # a retweet's target, else a quote's, is the share target; a reply is never a share
+    assert posts["share_of"].to_list() == ["1", "3", None, None]
 
 
 def test_struct_list_without_a_known_field_is_an_error():
@@ -236,7 +238,7 @@ def test_struct_list_without_a_known_field_is_an_error():
 def test_keep_columns_and_clashes():
     raw = pl.DataFrame({"u": ["a"], "t": ["2023-09-26"], "music_id": [123], "text": ["x"]})
     posts, _ = normalise(raw, {"account": "u", "ts": "t"}, keep_columns=["music_id"])
-    assert posts.columns == [*POST_SCHEMA, "music_id"]
+    assert posts.columns == [*POST_SCHEMA, *POST_EXTRA_SCHEMA, "music_id"]
     assert posts["music_id"].to_list() == ["123"]
     with pytest.raises(InputError, match="post fields"):
         normalise(raw, {"account": "u", "ts": "t"}, keep_columns=["text"])

@@ -18,8 +18,16 @@ from typing import Any
 import polars as pl
 
 from campaign_detect.errors import InputError
-from campaign_detect.load.columns import ColumnSource, detect_columns, resolve_override_keys
-from campaign_detect.load.normalise import REJECT_REASONS, RejectedRows, finish, project
+from campaign_detect.load.columns import (
+    ABSENT,
+    FIELDS,
+    ColumnSource,
+    detect_columns,
+    detect_extra_columns,
+    resolve_override_keys,
+)
+from campaign_detect.load.formats import EXPORT_FORMATS, unknown_json_error
+from campaign_detect.load.normalise import RejectedRows, finish, project
 from campaign_detect.load.readers import (
     FFFD,
     SUPPORTED_FORMATS,
@@ -32,6 +40,7 @@ from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.values import iso_z
 
 __all__ = [
+    "EXPORT_FORMATS",
     "SUPPORTED_FORMATS",
     "FileInfo",
     "InputStats",
@@ -45,21 +54,29 @@ _SOURCE = "__source"
 
 @dataclass(frozen=True)
 class FileInfo:
-    """One input file: its path as given, format, whether gzipped, and rows read from it."""
+    """One input file: its path as given, format, whether gzipped, and rows read from it;
+    for a platform export, its name and what in the file showed it (``export``,
+    ``recognised_by``: None for a plain table, and then absent from the JSON form)."""
 
     path: str
     format: str
     compressed: bool
     rows_read: int
+    export: str | None = None
+    recognised_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, fixed key order."""
-        return {
+        out: dict[str, Any] = {
             "path": self.path,
             "format": self.format,
             "compressed": self.compressed,
             "rows_read": self.rows_read,
         }
+        if self.export is not None:
+            out["export"] = self.export
+            out["recognised_by"] = self.recognised_by
+        return out
 
 
 @dataclass(frozen=True)
@@ -139,14 +156,88 @@ def _resolve_keep(raw: RawInput, keep_columns: Sequence[str]) -> list[str]:
     return resolved
 
 
+@dataclass(frozen=True)
+class _Options:
+    """How every file of one run is read."""
+
+    overrides: Mapping[str, str]
+    keep_columns: Sequence[str]
+    tz: str | None
+    dayfirst: bool | None
+    time_format: str | None
+
+
+def _export_mapping(
+    raw: RawInput, overrides: Mapping[str, str]
+) -> tuple[dict[str, ColumnSource], dict[str, str | None]]:
+    """Field -> source for a recognised export: its canonical columns, reported as where the
+    export holds each field; a user's column flags still win."""
+    assert raw.export is not None
+    how = f"mapped ({raw.export.name})"
+    mapping: dict[str, ColumnSource] = {}
+    for name in FIELDS:
+        if name in overrides:
+            continue
+        where = raw.export.sources.get(name)
+        if name == "platform":
+            mapping[name] = ColumnSource("platform", how)
+        elif where is not None and where.startswith("("):
+            mapping[name] = ColumnSource(None, ABSENT)
+        else:
+            mapping[name] = ColumnSource(name, how)
+    if overrides:
+        chosen = detect_columns(
+            raw.columns, overrides={"account": "account", "ts": "ts", **overrides}, file=raw.path
+        )
+        mapping.update({k: chosen[k] for k in overrides})
+    mapping = {name: mapping[name] for name in FIELDS}
+    extra = {"account_name": "account_name", "display_name": "display_name", "url": "url"}
+    return mapping, dict(extra)
+
+
+def _report(raw: RawInput, mapping: dict[str, ColumnSource]) -> dict[str, ColumnSource]:
+    """The column report: for an export, where in it each field was found."""
+    if raw.export is None:
+        return mapping
+    out = {}
+    for name, source in mapping.items():
+        if source.how.startswith("mapped") and name != "platform":
+            out[name] = ColumnSource(raw.export.sources.get(name, name), source.how)
+        elif name == "platform":
+            out[name] = ColumnSource(None, source.how, _PLATFORMS.get(raw.export.name))
+        else:
+            out[name] = source
+    return out
+
+
+_PLATFORMS = {
+    "twarc2": "twitter",
+    "x-v1": "twitter",
+    "twarc2-csv": "twitter",
+    "tiktok-research": "tiktok",
+    "telegram": "telegram",
+    "bluesky": "bluesky",
+    "zeeschuimer": "tiktok / instagram",
+    "crowdtangle": "facebook / instagram",
+    "meta-content-library": "facebook / instagram",
+}
+
+
 def _project(
-    raw: RawInput,
-    index: int,
-    overrides: Mapping[str, str],
-    keep_columns: Sequence[str],
-    tz: str | None,
+    raw: RawInput, index: int, options: _Options
 ) -> tuple[pl.LazyFrame, dict[str, ColumnSource]]:
-    mapping = detect_columns(raw.columns, overrides=overrides, file=raw.path)
+    overrides, keep_columns = options.overrides, options.keep_columns
+    extra: dict[str, str | None]
+    if raw.export is not None:
+        mapping, extra = _export_mapping(raw, overrides)
+    else:
+        try:
+            mapping = detect_columns(raw.columns, overrides=overrides, file=raw.path)
+        except InputError:
+            if raw.top_keys is not None:
+                raise unknown_json_error(raw.path, dict.fromkeys(raw.top_keys)) from None
+            raise
+        extra = detect_extra_columns(raw.columns)
     keep = _resolve_keep(raw, keep_columns)
     frame = raw.frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(_SOURCE))
     if keep:
@@ -156,13 +247,17 @@ def _project(
     lazy = project(
         frame,
         mapping,
-        tz=tz,
+        tz=options.tz,
         platform=mapping["platform"].value,
         keep_columns=list(keep_columns),
         file=raw.path,
         carry=[FFFD, _SOURCE],
+        extra=extra,
+        entity_fallback=raw.export is not None,
+        dayfirst=options.dayfirst,
+        time_format=options.time_format,
     )
-    return lazy, mapping
+    return lazy, _report(raw, mapping)
 
 
 def _collect(
@@ -176,24 +271,37 @@ def _collect(
         return pl.concat(frames, how="vertical").collect()
     except pl.exceptions.PolarsError:
         pass
+    except InputError as exc:  # raised inside a time parse: polars appends its plan
+        raise InputError(str(exc).split("\n", 1)[0]) from None
     parts = []
     for i, (frame, raw) in enumerate(zip(frames, raws, strict=True)):
         try:
             parts.append(frame.collect())
             continue
+        except InputError as exc:
+            raise InputError(str(exc).split("\n", 1)[0]) from None
         except pl.exceptions.PolarsError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            retry = None
             if raw.format == "jsonl" and "utf-8" in message.lower() and raw.path != "-":
-                retried, raws[i] = rebuild(i)
+                retry = "lossy"
+            elif raw.format in ("csv", "tsv") and "more fields" in message and raw.path != "-":
+                retry = "ragged"
+            if retry is not None:
+                retried, raws[i] = rebuild(i, retry)
                 parts.append(retried.collect())
                 continue
             raise InputError(f"{raw.path}: cannot read as {raw.format} ({message})") from exc
     return pl.concat(parts, how="vertical")
 
 
-def _invalid_utf8_counts(collected: pl.DataFrame, raws: list[RawInput]) -> int:
-    counts = collected.group_by(_SOURCE).agg(pl.col(FFFD).sum()).rows()
+def _invalid_utf8_counts(
+    collected: pl.DataFrame, raws: list[RawInput]
+) -> tuple[int, list[tuple[str, int]]]:
+    """Rows whose invalid UTF-8 bytes were replaced, and the first of them (file, row)."""
+    counts = collected.group_by(_SOURCE).agg(pl.col(FFFD).sum()).sort(_SOURCE).rows()
     total = 0
+    first: list[tuple[str, int]] = []
     for index, flagged in counts:
         if not flagged:
             continue
@@ -207,7 +315,10 @@ def _invalid_utf8_counts(collected: pl.DataFrame, raws: list[RawInput]) -> int:
                 replaced = True
         if replaced:
             total += int(flagged)
-    return total
+            if len(first) < 3:
+                rows = collected.filter((pl.col(_SOURCE) == index) & pl.col(FFFD))["row"]
+                first += [(raw.path, int(r)) for r in rows.head(3 - len(first))]
+    return total, first
 
 
 def _notices(
@@ -216,7 +327,7 @@ def _notices(
     *,
     naive: int,
     tz: str | None,
-    invalid_utf8: int,
+    invalid_utf8: tuple[int, list[tuple[str, int]]],
     rejected: dict[str, RejectedRows],
     deduplicated: int,
 ) -> list[str]:
@@ -228,19 +339,32 @@ def _notices(
         )
     elif naive:
         notes.append(f"{naive} post time(s) had no time zone and were read in {tz}")
-    if invalid_utf8:
+    if invalid_utf8[0]:
+        where = ", ".join(f"{f} row {r}" for f, r in invalid_utf8[1])
         notes.append(
-            f"{invalid_utf8} row(s) held invalid UTF-8 bytes, replaced by U+FFFD; "
-            "check the file's encoding"
+            f"{invalid_utf8[0]} row(s) held invalid UTF-8 bytes, replaced by U+FFFD "
+            f"(first: {where}); check the file's encoding (e.g. --encoding cp1252)"
         )
-    for reason in REJECT_REASONS:
-        rows = rejected[reason]
+    exports: dict[tuple[str, str | None], list[str]] = {}
+    for raw in raws:
+        if raw.export is not None:
+            exports.setdefault((raw.export.title, raw.why), []).append(raw.path)
+    for (title, why), paths in exports.items():
+        more = f" and {len(paths) - 1} more file(s)" if len(paths) > 1 else ""
+        notes.append(f"{paths[0]}{more}: read as {title} ({why})")
+    for raw in raws:
+        notes.extend(raw.notes)
+    for reason, rows in rejected.items():
         if rows.count:
             where = ", ".join(f"{f} row {r}" for f, r in rows.first[:3])
             notes.append(f"{rows.count} row(s) skipped: {reason} (first: {where})")
     if deduplicated:
         notes.append(f"{deduplicated} duplicate post(s) dropped (same post id; first kept)")
+    first_export = raws[0].export.name if raws[0].export is not None else None
     for raw, mapping in zip(raws[1:], mappings[1:], strict=True):
+        export = raw.export.name if raw.export is not None else None
+        if export != first_export:
+            continue  # another export: its "read as" notice says how it was mapped
         if mapping != mappings[0]:
             diff = ", ".join(f"{k}={v.source}" for k, v in mapping.items() if v != mappings[0][k])
             notes.append(f"{raw.path}: columns differ from {raws[0].path}: {diff}")
@@ -256,6 +380,11 @@ def load_posts(
     strict: bool = False,
     keep_columns: Sequence[str] = (),
     progress: ProgressCallback | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    time_format: str | None = None,
+    dayfirst: bool | None = None,
+    merge_platforms: bool = False,
 ) -> LoadedPosts:
     """Read posts from files (or ``-`` for stdin) into the post schema.
 
@@ -265,7 +394,10 @@ def load_posts(
         One path, a glob (``data/*.jsonl``), ``-`` for stdin, or a sequence of these.
     input_format
         ``csv``, ``tsv``, ``jsonl``, ``json`` or ``parquet``; None takes it from each file's
-        extension (``.gz`` is recognised on top) or sniffs stdin.
+        extension (``.gz`` is recognised on top) or sniffs stdin. Or the name of a platform
+        export (`campaign_detect.load.formats.EXPORT_FORMATS`: ``twarc2``, ``telegram``,
+        ...), which forces that mapping (the file format still comes from the extension);
+        by default exports are recognised by their shape.
     columns
         Field -> input column, overriding detection: keys ``account``, ``ts``, ``text``,
         ``post_id`` (the CLI's ``--account-col``, ``--time-col``, ``--text-col``,
@@ -280,6 +412,18 @@ def load_posts(
         Extra input columns carried into the posts frame as strings (e.g. ``music_id``).
     progress
         Called as ``progress(stage, done, total)`` while reading.
+    delimiter
+        CSV field separator; None sniffs it from the header line (tab for ``.tsv``).
+    encoding
+        Text encoding of the files (UTF-8 by default; UTF-16 is recognised by its
+        byte-order mark; e.g. ``cp1252``, ``latin-1``).
+    time_format
+        One strftime format for every time (``%Z`` reads a zone abbreviation).
+    dayfirst
+        Whether ``05/09/2023`` is 5 September (True) or May 9 (False); None reads the order
+        from the column, and an ambiguous column is an `InputError`.
+    merge_platforms
+        Treat the same handle on two platforms as one account.
 
     Returns
     -------
@@ -312,24 +456,31 @@ def load_posts(
     ('username', 'extracted from text')
     """
     zone = check_time_zone(tz)
-    overrides = resolve_override_keys(columns)
+    options = _Options(resolve_override_keys(columns), keep_columns, tz, dayfirst, time_format)
     files = expand_paths(paths)
     if files.count("-") > 1:
         raise InputError("- (stdin) can be given only once")
+    reading = {"input_format": input_format, "delimiter": delimiter, "encoding": encoding}
     raws: list[RawInput] = []
     frames: list[pl.LazyFrame] = []
     mappings: list[dict[str, ColumnSource]] = []
+    skipped: list[str] = []
+    if len(files) > 1:  # one empty page in a glob of pages is noted, not fatal
+        skipped = [f for f in files if f != "-" and os.path.isfile(f) and not os.path.getsize(f)]
+        if len(skipped) == len(files):
+            raise InputError(f"{', '.join(files)}: every file is empty")
+        files = [f for f in files if f not in skipped]
     for index, path in enumerate(files):
         report(progress, "read", index, len(files))
-        raw = read_input(path, input_format=input_format)
-        frame, mapping = _project(raw, index, overrides, keep_columns, tz)
+        raw = read_input(path, **reading)  # type: ignore[arg-type]
+        frame, mapping = _project(raw, index, options)
         raws.append(raw)
         frames.append(frame)
         mappings.append(mapping)
 
-    def rebuild(index: int) -> tuple[pl.LazyFrame, RawInput]:
-        raw = read_input(files[index], input_format=input_format, lossy=True)
-        return _project(raw, index, overrides, keep_columns, tz)[0], raw
+    def rebuild(index: int, how: str) -> tuple[pl.LazyFrame, RawInput]:
+        raw = read_input(files[index], lossy=how == "lossy", ragged=how == "ragged", **reading)  # type: ignore[arg-type]
+        return _project(raw, index, options)[0], raw
 
     report(progress, "read", len(files), len(files))
     collected = _collect(frames, raws, rebuild)
@@ -338,7 +489,9 @@ def load_posts(
         raise InputError(f"{', '.join(files)}: no data rows to read")
     invalid_utf8 = _invalid_utf8_counts(collected, raws)
     per_file = dict(collected.group_by(_SOURCE).len().rows())
-    posts, rejects = finish(collected, strict=strict, keep_columns=keep_columns)
+    posts, rejects = finish(
+        collected, strict=strict, keep_columns=keep_columns, merge_platforms=merge_platforms
+    )
     if rejects.rows_kept == 0:
         counts = "; ".join(
             f"{reason}: {rows.count}, first {rows.first[0][0]} row {rows.first[0][1]}"
@@ -354,7 +507,14 @@ def load_posts(
     ts = posts["ts"]
     stats = InputStats(
         files=[
-            FileInfo(raw.path, raw.format, raw.compressed, int(per_file.get(i, 0)))
+            FileInfo(
+                raw.path,
+                raw.format,
+                raw.compressed,
+                int(per_file.get(i, 0)),
+                raw.export.name if raw.export is not None else None,
+                raw.why,
+            )
             for i, raw in enumerate(raws)
         ],
         columns=mappings[0],
@@ -363,7 +523,7 @@ def load_posts(
         rows_deduplicated=rejects.rows_deduplicated,
         rows_kept=rejects.rows_kept,
         rejected=rejects.rejected,
-        invalid_utf8_rows=invalid_utf8,
+        invalid_utf8_rows=invalid_utf8[0],
         time_min=ts.min(),  # type: ignore[arg-type]
         time_max=ts.max(),  # type: ignore[arg-type]
         timezone_assumed=zone,
@@ -375,6 +535,7 @@ def load_posts(
             invalid_utf8=invalid_utf8,
             rejected=rejects.rejected,
             deduplicated=rejects.rows_deduplicated,
-        ),
+        )
+        + [f"{path}: the file is empty; skipped" for path in skipped],
     )
     return LoadedPosts(posts=posts, stats=stats)

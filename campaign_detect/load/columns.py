@@ -25,6 +25,7 @@ __all__ = [
     "SYNTHESISED",
     "ColumnSource",
     "detect_columns",
+    "detect_extra_columns",
     "infer_platform",
     "resolve_override_keys",
 ]
@@ -131,6 +132,24 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
         "shared_post_id",
     ),
     "platform": ("platform", "source_platform"),
+}
+
+# columns beyond the reported fields: the account's display name and the post's own URL
+# (never a bare "url", which in most exports is the link the post shares)
+_EXTRA_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "display_name": (
+        "display_name",
+        "author.name",
+        "user.name",
+        "author.nickname",
+        "author.display_name",
+        "author_name",
+        "author_display_name",
+        "user_display_name",
+        "nickname",
+        "full_name",
+    ),
+    "url": ("post_url", "permalink", "permalink_url", "tweet_url", "video_url", "status_url"),
 }
 
 _FLAGS = {
@@ -303,3 +322,18 @@ def detect_columns(
             f"name the column with {flags}"
         )
     return result
+
+
+def detect_extra_columns(names: Iterable[str]) -> dict[str, str | None]:
+    """The columns of the display name and of the post's URL, where a plain table has them.
+
+    Examples
+    --------
+    >>> detect_extra_columns(["id", "author.username", "author.name", "url"])
+    {'display_name': 'author.name', 'url': None}
+    """
+    by_lower = _lookup(names)
+    return {
+        field: next((by_lower[c] for c in candidates if c in by_lower), None)
+        for field, candidates in _EXTRA_CANDIDATES.items()
+    }

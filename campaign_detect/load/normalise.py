@@ -5,9 +5,15 @@ kept for the report), dropped as a duplicate of an earlier post id, or kept. So
 ``rows_read == rows_rejected + rows_deduplicated + rows_kept`` always holds, and a reader of
 the report can see what was left out and why.
 
-Rejected rows: an empty account, an empty time, a time that cannot be read. A text may be
-empty (it becomes ``""``). Posts without an input id get a synthesised one: a hash of
-(account, time, text), so the same record found in two files is deduplicated.
+Rejected rows: an empty account, an empty time, a time that cannot be read; and, from
+platform exports and ragged CSVs, a malformed record (a line that is not JSON, a CSV row with
+more fields than the header) or a record that is not a post (a Telegram service message).
+A text may be empty (it becomes ``""``). Posts without an input id get a synthesised one: a
+hash of (account, time, text), so the same record found in two files is deduplicated.
+
+When the posts come from more than one platform, the account key is prefixed with the
+platform (``tiktok:budi``, ``twitter:budi``): the same handle on two platforms is two
+accounts unless ``merge_platforms`` is set. Deduplication is then by (platform, post id).
 """
 
 from __future__ import annotations
@@ -27,14 +33,19 @@ from campaign_detect.entities import (
 )
 from campaign_detect.errors import InputError
 from campaign_detect.load.columns import ColumnSource, resolve_override_keys
+from campaign_detect.load.formats import MALFORMED, NOT_A_POST
 from campaign_detect.load.readers import FILE, ROW
 from campaign_detect.load.times import UTC_DATETIME, time_parse
-from campaign_detect.schema import POST_SCHEMA
+from campaign_detect.schema import POST_EXTRA_SCHEMA, POST_SCHEMA
 
 __all__ = [
     "EMPTY_ACCOUNT",
     "EMPTY_TIME",
+    "EXPORT_REJECT_REASONS",
+    "MALFORMED",
     "MAX_EXAMPLES",
+    "NOT_A_POST",
+    "REJECT",
     "REJECT_REASONS",
     "UNREADABLE_TIME",
     "RejectReport",
@@ -49,6 +60,10 @@ EMPTY_TIME = "empty time"
 UNREADABLE_TIME = "unreadable time"
 #: Why a row can be rejected, in the order they are checked and reported.
 REJECT_REASONS = (EMPTY_ACCOUNT, EMPTY_TIME, UNREADABLE_TIME)
+#: Reasons only exports and ragged CSVs give; checked first, listed only when they occur.
+EXPORT_REJECT_REASONS = (MALFORMED, NOT_A_POST)
+#: The column in which a reader marks a row it could not map (the reason, or null).
+REJECT = "__reject"
 #: How many (file, row) examples are kept per reject reason.
 MAX_EXAMPLES = 10
 
@@ -91,7 +106,8 @@ class RejectReport:
     rows_read, rows_rejected, rows_deduplicated, rows_kept
         Counts; ``rows_read == rows_rejected + rows_deduplicated + rows_kept``.
     rejected
-        Per reason of `REJECT_REASONS` (all present, in that order), the rows rejected.
+        Per reason of `REJECT_REASONS` (all present, in that order), the rows rejected;
+        then the `EXPORT_REJECT_REASONS` that occurred.
     naive_time_rows
         Kept rows whose time had no zone and was read in the assumed zone.
     """
@@ -169,13 +185,17 @@ def _share_of(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if isinstance(dtype, pl.List):
         inner = dtype.inner
         if isinstance(inner, pl.Struct) and {"type", "id"} <= {f.name for f in inner.fields}:
-            # Twitter v2 referenced_tweets: the target of a retweet (not of a quote or reply)
-            return expr.list.eval(
-                pl.element()
-                .filter(pl.element().struct.field("type") == "retweeted")
-                .struct.field("id")
-                .cast(pl.String)
-            ).list.first()
+            # Twitter v2 referenced_tweets: the target of a retweet, else of a quote (never
+            # of a reply)
+            def target(kind: str) -> pl.Expr:
+                return expr.list.eval(
+                    pl.element()
+                    .filter(pl.element().struct.field("type") == kind)
+                    .struct.field("id")
+                    .cast(pl.String)
+                ).list.first()
+
+            return pl.coalesce(target("retweeted"), target("quoted"))
         if isinstance(inner, pl.Struct | pl.Null):
             return pl.lit(None, dtype=pl.String)
         return _null_if_empty(expr.list.first().cast(pl.String).str.strip_chars())
@@ -188,6 +208,28 @@ def _source(value: str | ColumnSource | None) -> str | None:
     return value.source if isinstance(value, ColumnSource) else value
 
 
+_URL_TEMPLATES = {
+    "tiktok": ("https://www.tiktok.com/@", "/video/"),
+    "twitter": ("https://x.com/", "/status/"),
+}
+
+
+def _post_url(
+    platform: str | None, platform_col: pl.Expr | None, account: pl.Expr, post_id: pl.Expr
+) -> pl.Expr:
+    """The post's address where the platform builds it from the handle and the id (null
+    for other platforms): one concatenation when the file's platform is known."""
+
+    def build(name: str) -> pl.Expr:
+        head, middle = _URL_TEMPLATES[name]
+        return pl.concat_str(pl.lit(head), account, pl.lit(middle), post_id)
+
+    if platform_col is None:
+        return build(platform) if platform in _URL_TEMPLATES else pl.lit(None, dtype=pl.String)
+    chain = pl.when(platform_col == "tiktok").then(build("tiktok"))
+    return chain.when(platform_col == "twitter").then(build("twitter"))
+
+
 def project(
     raw: pl.LazyFrame,
     columns: Mapping[str, str | ColumnSource | None],
@@ -197,12 +239,21 @@ def project(
     keep_columns: Sequence[str] = (),
     file: str = "<frame>",
     carry: Sequence[str] = (),
+    extra: Mapping[str, str | None] | None = None,
+    entity_fallback: bool = False,
+    dayfirst: bool | None = None,
+    time_format: str | None = None,
 ) -> pl.LazyFrame:
     """The lazy, row-by-row part of `normalise`: every post field built as an expression.
 
     Output: the post-schema columns (``post_id`` still null where the input has none, URLs
     not yet canonical), the keep columns as strings, the flags `normalise` needs to reject
     rows, and the `carry` columns unchanged. Used by the loader to collect many files once.
+
+    `extra` names the columns of ``account_name`` (how reports spell the account; the
+    account column when absent), ``display_name`` and ``url`` (the post's address; built
+    for TikTok and X from the handle and id when absent). With `entity_fallback`, a null
+    hashtags/mentions/urls list (an export record without the field) is read from the text.
     """
     schema = raw.collect_schema()
     mapping = resolve_override_keys(
@@ -222,9 +273,21 @@ def project(
     if clash:
         raise InputError(f"keep_columns: {clash} are post fields already; keep other columns")
 
+    extras: dict[str, str] = {
+        k: v for k, v in (extra or {}).items() if v is not None and v in schema
+    }
     account_col, ts_col = mapping["account"], mapping["ts"]
     account_raw = _as_string(pl.col(account_col), schema[account_col])
-    raw = raw.with_columns(time_parse(pl.col(ts_col), schema[ts_col], tz=tz).alias(_TIME))
+    parsed = time_parse(
+        pl.col(ts_col),
+        schema[ts_col],
+        tz=tz,
+        dayfirst=dayfirst,
+        time_format=time_format,
+        rows=pl.col(ROW) if ROW in schema else None,
+        file=file,
+    )
+    raw = raw.with_columns(parsed.alias(_TIME))
     times = pl.col(_TIME).struct
     text_name = mapping.get("text")
     # kept as written (not trimmed): entities and templates are read from it
@@ -236,9 +299,12 @@ def project(
         .cast(pl.String)
         .alias("post_id")
     )
+    shown = account_raw
+    if "account_name" in extras:
+        shown = pl.coalesce(_null_if_empty(pl.col(extras["account_name"]).cast(pl.String)), shown)
     exprs += [
         normalise_handle(account_raw).alias("account"),
-        account_raw.alias("account_name"),
+        shown.alias("account_name"),
         times.field("ts").cast(UTC_DATETIME).alias("ts"),
         text.alias("text"),
     ]
@@ -246,6 +312,13 @@ def project(
         source = mapping.get(kind)
         if source is None:
             exprs.append(_EXTRACTORS[kind](text).alias(kind))
+        elif entity_fallback:
+            exprs.append(
+                pl.when(pl.col(source).is_null())
+                .then(_EXTRACTORS[kind](text))
+                .otherwise(_entity_list(pl.col(source), schema[source], kind, source))
+                .alias(kind)
+            )
         else:
             exprs.append(_entity_list(pl.col(source), schema[source], kind, source).alias(kind))
     share = mapping.get("share_of")
@@ -255,11 +328,28 @@ def project(
         .alias("share_of")
     )
     plat = mapping.get("platform")
+    platform_expr = (
+        _null_if_empty(_as_string(pl.col(plat), schema[plat])) if plat else pl.lit(platform)
+    ).cast(pl.String)
+    exprs.append(platform_expr.alias("platform"))
+    display = extras.get("display_name")
     exprs.append(
-        (_null_if_empty(_as_string(pl.col(plat), schema[plat])) if plat else pl.lit(platform))
+        (_null_if_empty(_as_string(pl.col(display), schema[display])) if display else pl.lit(None))
         .cast(pl.String)
-        .alias("platform")
+        .alias("display_name")
     )
+    if "url" in extras:
+        url = _null_if_empty(_as_string(pl.col(extras["url"]), schema[extras["url"]]))
+    elif pid:
+        url = _post_url(
+            platform,
+            platform_expr if plat else None,
+            account_raw.str.strip_chars_start("@"),
+            _null_if_empty(_as_string(pl.col(pid), schema[pid])),
+        )
+    else:
+        url = pl.lit(None)
+    exprs.append(url.cast(pl.String).alias("url"))
     exprs.append((pl.col(FILE) if FILE in schema else pl.lit(file)).cast(pl.String).alias("file"))
     exprs.append(
         (pl.col(ROW) if ROW in schema else pl.int_range(1, pl.len() + 1))
@@ -271,6 +361,9 @@ def project(
         times.field("empty").alias(_EMPTY_TIME_FLAG),
         times.field("naive").alias(_NAIVE_FLAG),
     ]
+    exprs.append(
+        (pl.col(REJECT) if REJECT in schema else pl.lit(None)).cast(pl.String).alias(REJECT)
+    )
     exprs += [pl.col(c) for c in carry if c in schema]
     return raw.select(exprs)
 
@@ -295,10 +388,15 @@ def finish(
     *,
     strict: bool = False,
     keep_columns: Sequence[str] = (),
+    merge_platforms: bool = False,
 ) -> tuple[pl.DataFrame, RejectReport]:
     """The collected part of `normalise`: reject, synthesise ids, deduplicate, sort."""
+    if REJECT not in projected.columns:
+        projected = projected.with_columns(pl.lit(None, dtype=pl.String).alias(REJECT))
     reason = (
-        pl.when(pl.col("account").is_null() | (pl.col("account").str.len_bytes() == 0))
+        pl.when(pl.col(REJECT).is_not_null())
+        .then(pl.col(REJECT))
+        .when(pl.col("account").is_null() | (pl.col("account").str.len_bytes() == 0))
         .then(pl.lit(EMPTY_ACCOUNT))
         .when(pl.col(_EMPTY_TIME_FLAG))
         .then(pl.lit(EMPTY_TIME))
@@ -308,7 +406,10 @@ def finish(
     frame = projected.with_columns(reason.alias(_REASON))
     rejected_rows = frame.filter(pl.col(_REASON).is_not_null())
     rejected: dict[str, RejectedRows] = {}
-    for why in REJECT_REASONS:
+    present = set(rejected_rows[_REASON].unique().to_list()) if rejected_rows.height else set()
+    for why in (*REJECT_REASONS, *EXPORT_REJECT_REASONS):
+        if why in EXPORT_REJECT_REASONS and why not in present:
+            continue  # listed only when it occurs, so plain inputs report as before
         rows = rejected_rows.filter(pl.col(_REASON) == why)
         examples = rows.head(MAX_EXAMPLES).select("file", "row").rows()
         rejected[why] = RejectedRows(rows.height, [(f, int(r)) for f, r in examples])
@@ -322,16 +423,28 @@ def finish(
             "fix the input or run without --strict to skip and count them"
         )
     good = frame.filter(pl.col(_REASON).is_null())
+    platforms = good["platform"].drop_nulls().unique()
+    several = platforms.len() > 1
+    if several and not merge_platforms:
+        good = good.with_columns(
+            pl.when(pl.col("platform").is_not_null())
+            .then(pl.concat_str(pl.col("platform"), pl.lit(":"), pl.col("account")))
+            .otherwise(pl.col("account"))
+            .alias("account")
+        )
     missing_id = good["post_id"].is_null()
     if missing_id.any():
         good = good.with_columns(
             pl.when(missing_id).then(_hex_ids(good)).otherwise(pl.col("post_id")).alias("post_id")
         )
-    unique = good.filter(pl.col("post_id").is_first_distinct())
+    key = pl.struct("platform", "post_id") if several else pl.col("post_id")
+    unique = good.filter(key.is_first_distinct())
     unique = unique.with_columns(canonical_urls(unique["urls"]))
     naive = int(unique[_NAIVE_FLAG].sum())
     posts = unique.select(
-        [pl.col(n).cast(t) for n, t in POST_SCHEMA.items()] + [pl.col(k) for k in keep_columns]
+        [pl.col(n).cast(t) for n, t in POST_SCHEMA.items()]
+        + [pl.col(n).cast(t) for n, t in POST_EXTRA_SCHEMA.items()]
+        + [pl.col(k) for k in keep_columns]
     ).sort(["ts", "account", "post_id"])
     report = RejectReport(
         rows_read=projected.height,
@@ -353,6 +466,9 @@ def normalise(
     keep_columns: Sequence[str] = (),
     strict: bool = False,
     file: str = "<frame>",
+    merge_platforms: bool = False,
+    dayfirst: bool | None = None,
+    time_format: str | None = None,
 ) -> tuple[pl.DataFrame, RejectReport]:
     """Turn raw records into posts in the post schema, and say what was left out.
 
@@ -376,6 +492,10 @@ def normalise(
         Raise instead of skipping rows without an account or a readable time.
     file
         Name for `file` when the frame has no ``__file`` column.
+    merge_platforms
+        Key accounts by handle alone even when the posts span several platforms.
+    dayfirst, time_format
+        How to read day/month dates and unusual times (see `campaign_detect.load.times`).
 
     Returns
     -------
@@ -408,6 +528,15 @@ def normalise(
     """
     lazy = raw.lazy() if isinstance(raw, pl.DataFrame) else raw
     projected = project(
-        lazy, columns, tz=tz, platform=platform, keep_columns=keep_columns, file=file
+        lazy,
+        columns,
+        tz=tz,
+        platform=platform,
+        keep_columns=keep_columns,
+        file=file,
+        dayfirst=dayfirst,
+        time_format=time_format,
     ).collect()
-    return finish(projected, strict=strict, keep_columns=keep_columns)
+    return finish(
+        projected, strict=strict, keep_columns=keep_columns, merge_platforms=merge_platforms
+    )

@@ -25,6 +25,26 @@ from typing import IO, Any
 import polars as pl
 
 from campaign_detect.errors import InputError
+from campaign_detect.load.formats import (
+    EXPORT_FORMATS,
+    RecordFormat,
+    TableFormat,
+    export_format,
+    read_json_records,
+    read_jsonl_records,
+    recognise_columns,
+    recognise_document,
+    sniff_jsonl,
+)
+from campaign_detect.load.text import (
+    SNIFF_BYTES,
+    UTF8_BOM,
+    check_utf8,
+    decode,
+    needs_decoding,
+    ragged_csv,
+    sniff_delimiter,
+)
 
 __all__ = [
     "FFFD",
@@ -36,6 +56,7 @@ __all__ = [
     "expand_paths",
     "flatten",
     "read_input",
+    "sniff_delimiter",
     "sniff_format",
 ]
 
@@ -79,6 +100,16 @@ class RawInput:
     utf8_replaced
         True when invalid UTF-8 bytes were replaced, False when the bytes were valid, None
         when not checked yet (a lazily scanned CSV: check only if `FFFD` rows turn up).
+    export
+        The platform export recognised (its frame then holds the canonical columns of
+        `campaign_detect.load.formats.CANONICAL`), or None for a plain table.
+    why
+        What in the file made it that export.
+    notes
+        What a person should know about reading it (pages without posts).
+    top_keys
+        For a JSON object of no known shape read as one table, its top-level keys (for the
+        error when no account or time column turns up).
     """
 
     path: str
@@ -87,6 +118,10 @@ class RawInput:
     frame: pl.LazyFrame
     columns: list[str]
     utf8_replaced: bool | None
+    export: RecordFormat | TableFormat | None = None
+    why: str | None = None
+    notes: tuple[str, ...] = ()
+    top_keys: tuple[str, ...] | None = None
 
 
 def _normalise_format(input_format: str) -> str:
@@ -94,9 +129,21 @@ def _normalise_format(input_format: str) -> str:
     if fmt not in SUPPORTED_FORMATS:
         raise InputError(
             f"--input-format: unsupported format {input_format!r}; "
-            f"supported: {', '.join(SUPPORTED_FORMATS)}"
+            f"supported: {', '.join(SUPPORTED_FORMATS)} or an export: "
+            f"{', '.join(EXPORT_FORMATS)}"
         )
     return fmt
+
+
+def _split_format(input_format: str | None) -> tuple[str | None, RecordFormat | TableFormat | None]:
+    """--input-format as (file format, export): an export name implies its file format only
+    through the file's extension."""
+    if input_format is None:
+        return None, None
+    export = export_format(input_format)
+    if export is None:
+        return input_format, None
+    return None, export
 
 
 def detect_format(path: str, input_format: str | None = None) -> tuple[str, bool]:
@@ -210,14 +257,6 @@ def flatten(frame: pl.LazyFrame) -> pl.LazyFrame:
         frame = frame.select(exprs)
 
 
-def _check_utf8(data: bytes) -> tuple[bytes, bool]:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace").encode("utf-8"), True
-    return data, False
-
-
 def _looks_like_ndjson(data: bytes) -> bool:
     lines = [line for line in data.lstrip().splitlines()[:3] if line.strip()]
     return len(lines) > 1 and all(line.lstrip().startswith(b"{") for line in lines)
@@ -310,6 +349,9 @@ def read_input(
     input_format: str | None = None,
     stdin: IO[bytes] | None = None,
     lossy: bool = False,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    ragged: bool = False,
 ) -> RawInput:
     """Open one input and return its records as a flat lazy frame.
 
@@ -318,72 +360,171 @@ def read_input(
     path
         A file path, or ``-`` for stdin.
     input_format
-        Overrides the format given by the extension (required for stdin unless sniffed).
+        Overrides the format given by the extension (required for stdin unless sniffed);
+        the name of an export (``twarc2``, ``telegram``, ...) forces that export's mapping.
     stdin
         The byte stream read for ``-`` (default: the process's stdin).
     lossy
         Read NDJSON through Python with invalid UTF-8 replaced (the loader's retry after a
         lazy scan found invalid bytes).
+    delimiter
+        The CSV field separator; None sniffs it from the header line (tab for ``.tsv``).
+    encoding
+        The text encoding; None is UTF-8 (UTF-16 is recognised by its byte-order mark).
+    ragged
+        Read a CSV row by row, so that rows with more fields than the header become
+        rejected rows (the loader's retry after the fast reader refused the file).
 
     Raises
     ------
     InputError
         Missing file, unsupported format, empty file, or a file that cannot be parsed.
     """
-    if path == "-":
-        data: bytes | None = _read_bytes(path, stdin)
-        assert data is not None
-        compressed = data.startswith(_GZIP_MAGIC)
-        if compressed:
-            data = _gunzip(data, path)
-        fmt = _normalise_format(input_format) if input_format else sniff_format(data)
-    else:
-        file = Path(path)
-        if not file.exists():
-            raise InputError(f"{path}: file not found")
-        if file.is_dir():
-            raise InputError(f"{path}: is a directory; pass the files in it, e.g. {path}/*.jsonl")
-        fmt, _ = detect_format(path, input_format)
-        if file.stat().st_size == 0:
-            raise InputError(f"{path}: the file is empty")
-        with file.open("rb") as handle:
-            compressed = handle.read(2) == _GZIP_MAGIC
-        data = None
-        if compressed:
-            data = _gunzip(file.read_bytes(), path)
-        elif fmt == "json" or (fmt == "jsonl" and lossy):
-            data = file.read_bytes()
-    if data is not None and not data.strip():
-        raise InputError(f"{path}: the file is empty")
+    file_format, forced = _split_format(input_format)
+    opened = _open(path, file_format, forced, stdin=stdin, encoding=encoding, lossy=lossy or ragged)
+    fmt, data = opened.format, opened.data
+    wanted = ("json", "jsonl") if isinstance(forced, RecordFormat) else ("csv", "tsv")
+    if forced is not None and fmt not in wanted:
+        raise InputError(
+            f"{path}: --input-format {forced.name}: that export is written as "
+            f"{' or '.join(wanted)}, and this file is {fmt}"
+        )
+    if fmt in ("csv", "tsv") and delimiter is None:
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or opened.head)
     try:
-        frame, utf8_replaced = _read_frame(path, fmt, data)
-        frame = flatten(frame.with_row_index(ROW, offset=1))
+        read = _parse(path, fmt, data, delimiter, encoding, ragged=ragged, forced=forced)
+        frame = flatten(read.frame.with_row_index(ROW, offset=1))
         schema = frame.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
         if fmt == "jsonl" and data is None and "utf-8" in str(exc).lower():
-            return read_input(path, input_format=input_format, lossy=True)
+            return read_input(path, input_format=input_format, encoding=encoding, lossy=True)
         raise InputError(f"{path}: cannot read as {fmt} ({_first_line(exc)})") from exc
     columns = [n for n in schema.names() if n != ROW]
     if not columns:
         raise InputError(f"{path}: the file holds no records")
-    strings = [n for n in columns if schema[n] == pl.String]
-    if utf8_replaced is False or not strings:
+    export, why = read.export, read.why
+    if export is None and fmt in ("csv", "tsv"):
+        found = recognise_columns(columns, forced if isinstance(forced, TableFormat) else None)
+        if found is not None:
+            export, why = found
+            assert isinstance(export, TableFormat)
+            frame = export.adapt(frame, {c.lower(): c for c in reversed(columns)})
+            columns = [*columns, *(e for e in export.extras if e not in columns)]
+            schema = frame.collect_schema()
+    if forced is not None and export is None:
+        raise InputError(
+            f"{path}: --input-format {forced.name}: the file does not have that export's shape "
+            f"({forced.title}); columns found: {', '.join(columns[:20])}"
+        )
+    return RawInput(
+        path=path,
+        format=fmt,
+        compressed=opened.compressed,
+        frame=_bookkeeping(frame, path, [n for n in columns if schema.get(n) == pl.String], read),
+        columns=columns,
+        utf8_replaced=read.utf8_replaced,
+        export=export,
+        why=why,
+        notes=read.notes,
+        top_keys=read.top_keys,
+    )
+
+
+@dataclass(frozen=True)
+class _Opened:
+    format: str
+    compressed: bool
+    data: bytes | None  # the decoded bytes, or None when the file is scanned lazily
+    head: bytes  # the first bytes of the file (for sniffing a lazily scanned CSV)
+
+
+def _open(
+    path: str,
+    file_format: str | None,
+    forced: RecordFormat | TableFormat | None,
+    *,
+    stdin: IO[bytes] | None,
+    encoding: str | None,
+    lossy: bool,
+) -> _Opened:
+    """The format of `path`, and its bytes when it must be read into memory: stdin, gzip,
+    JSON, another encoding, a JSONL export read record by record, or a retry."""
+    if path == "-":
+        data = _read_bytes(path, stdin)
+        compressed = data.startswith(_GZIP_MAGIC)
+        if compressed:
+            data = _gunzip(data, path)
+        data = decode(data, encoding, path)
+        fmt = _normalise_format(file_format) if file_format else sniff_format(data)
+        return _check_empty(path, _Opened(fmt, compressed, data, b""))
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{path}: file not found")
+    if file.is_dir():
+        raise InputError(f"{path}: is a directory; pass the files in it, e.g. {path}/*.jsonl")
+    fmt, _ = detect_format(path, file_format)
+    if file.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    with file.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    compressed = head.startswith(_GZIP_MAGIC)
+    if compressed or fmt == "json" or lossy or needs_decoding(head, encoding):
+        data = file.read_bytes()
+        data = decode(_gunzip(data, path) if compressed else data, encoding, path)
+        return _check_empty(path, _Opened(fmt, compressed, data, head))
+    if fmt == "jsonl" and (forced is not None or _record_sniff(file, forced)):
+        return _check_empty(path, _Opened(fmt, compressed, file.read_bytes(), head))
+    return _Opened(fmt, compressed, None, head.removeprefix(UTF8_BOM))
+
+
+def _check_empty(path: str, opened: _Opened) -> _Opened:
+    if opened.data is not None and not opened.data.strip():
+        raise InputError(f"{path}: the file is empty")
+    return opened
+
+
+def _parse(
+    path: str,
+    fmt: str,
+    data: bytes | None,
+    delimiter: str | None,
+    encoding: str | None,
+    *,
+    ragged: bool,
+    forced: RecordFormat | TableFormat | None,
+) -> _Read:
+    """`_read_frame`, and for a CSV that has a row with more fields than its header, the
+    same read row by row (that row counted as malformed, the others kept)."""
+    try:
+        return _read_frame(path, fmt, data, delimiter=delimiter, ragged=ragged, forced=forced)
+    except pl.exceptions.PolarsError as exc:
+        if fmt not in ("csv", "tsv") or "more fields" not in str(exc) or ragged:
+            raise
+    if data is None:
+        data = decode(Path(path).read_bytes(), encoding, path)
+    return _read_frame(path, fmt, data, delimiter=delimiter, ragged=True, forced=forced)
+
+
+def _bookkeeping(frame: pl.LazyFrame, path: str, strings: list[str], read: _Read) -> pl.LazyFrame:
+    """`ROW` as u64, `FILE`, and `FFFD` (a string field holds U+FFFD)."""
+    if read.utf8_replaced is False or not strings:
         flag = pl.lit(False)
     else:
         flag = pl.any_horizontal(
             pl.col(n).str.contains("\ufffd", literal=True).fill_null(False) for n in strings
         )
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.col(ROW).cast(pl.UInt64), pl.lit(path).alias(FILE), flag.alias(FFFD)
     )
-    return RawInput(
-        path=path,
-        format=fmt,
-        compressed=compressed,
-        frame=frame,
-        columns=columns,
-        utf8_replaced=utf8_replaced,
-    )
+
+
+def _record_sniff(file: Path, forced: RecordFormat | TableFormat | None) -> bool:
+    """Whether the first lines of an NDJSON file are a record format's (read in Python).
+    Whole lines are read, however long: one API response per line is often megabytes."""
+    with file.open("rb") as handle:
+        lines = [handle.readline() for _ in range(5)]
+    record = forced if isinstance(forced, RecordFormat) else None
+    return sniff_jsonl(b"".join(lines), record) is not None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -397,27 +538,70 @@ def _gunzip(data: bytes, path: str) -> bytes:
         raise InputError(f"{path}: not a readable gzip file ({exc})") from exc
 
 
-def _read_frame(path: str, fmt: str, data: bytes | None) -> tuple[pl.LazyFrame, bool | None]:
+@dataclass(frozen=True)
+class _Read:
+    frame: pl.LazyFrame
+    utf8_replaced: bool | None
+    export: RecordFormat | TableFormat | None = None
+    why: str | None = None
+    notes: tuple[str, ...] = ()
+    top_keys: tuple[str, ...] | None = None
+
+
+def _read_frame(
+    path: str,
+    fmt: str,
+    data: bytes | None,
+    *,
+    delimiter: str | None = None,
+    ragged: bool = False,
+    forced: RecordFormat | TableFormat | None = None,
+) -> _Read:
     if fmt in ("csv", "tsv"):
+        separator = delimiter or ("\t" if fmt == "tsv" else ",")
+        if len(separator) != 1:
+            raise InputError(f"--delimiter: one character expected, got {separator!r}")
         options: dict[str, Any] = {
-            "separator": "\t" if fmt == "tsv" else ",",
+            "separator": separator,
             "infer_schema": False,
             "encoding": "utf8-lossy",
         }
         if data is None:
-            return pl.scan_csv(path, **options), None
-        data, replaced = _check_utf8(data)
-        return pl.read_csv(io.BytesIO(data), **options).lazy(), replaced
+            return _Read(pl.scan_csv(path, **options), None)
+        data, replaced = check_utf8(data)
+        if ragged:
+            return _Read(ragged_csv(data, separator).lazy(), replaced)
+        return _Read(pl.read_csv(io.BytesIO(data), **options).lazy(), replaced)
+    record_forced = forced if isinstance(forced, RecordFormat) else None
     if fmt == "jsonl":
         if data is None:
-            return pl.scan_ndjson(path, infer_schema_length=None), False
-        data, replaced = _check_utf8(data)
-        return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None).lazy(), replaced
+            return _Read(pl.scan_ndjson(path, infer_schema_length=None), False)
+        data, replaced = check_utf8(data)
+        found = sniff_jsonl(data, record_forced)
+        if found is not None:
+            frame, notes = read_jsonl_records(found[0], data, path)
+            return _Read(frame.lazy(), replaced, found[0], found[1], tuple(notes))
+        return _Read(pl.read_ndjson(io.BytesIO(data), infer_schema_length=None).lazy(), replaced)
     if fmt == "json":
         assert data is not None
-        data, replaced = _check_utf8(data)
-        return _read_json(data, path).lazy(), replaced
+        data, replaced = check_utf8(data)
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            doc = None
+        if doc is not None:
+            found = recognise_document(doc, record_forced)
+            if found is not None:
+                frame, notes = read_json_records(found[0], doc, path)
+                return _Read(frame.lazy(), replaced, found[0], found[1], tuple(notes))
+        elif _looks_like_ndjson(data):
+            found = sniff_jsonl(data, record_forced)
+            if found is not None:
+                frame, notes = read_jsonl_records(found[0], data, path)
+                return _Read(frame.lazy(), replaced, found[0], found[1], tuple(notes))
+        keys = tuple(str(k) for k in doc) if isinstance(doc, dict) else None
+        return _Read(_read_json(data, path).lazy(), replaced, top_keys=keys)
     if data is None:
         pl.read_parquet_schema(path)  # fails fast on a corrupt file
-        return pl.scan_parquet(path), False
-    return pl.read_parquet(io.BytesIO(data)).lazy(), False
+        return _Read(pl.scan_parquet(path), False)
+    return _Read(pl.read_parquet(io.BytesIO(data)).lazy(), False)
