@@ -43,6 +43,9 @@ def explain(record: dict[str, Any]) -> str:
         parts.append(_shared_kind(record))
     if record["mentions"]:
         parts.append(f"tagging @{record['mentions'][0]}")
+    platforms = record.get("platforms") or []
+    if len(platforms) > 1:
+        parts.append("on " + ", ".join(platforms))
     sentence = " ".join(parts) + f" within {human_duration(record['duration_hours'])}"
     subscores = record["subscores"]
     if subscores.get("template_share"):
@@ -68,11 +71,14 @@ _KIND_NAMES = {
 
 def _shared_kind(record: dict[str, Any]) -> str:
     """What a cluster without hashtags shared, named from its co-action events' commonest
-    kind (e.g. ``the same object_id values``), or ``together`` when it has no events."""
+    kind (e.g. ``the same object_id values``, ``links to example.com``), or ``together``
+    when it has no events."""
     kinds = [e["kind"] for e in record["evidence"]["coaction_events"]["sample"]]
     if not kinds:
         return "together"
     kind = max(sorted(set(kinds)), key=kinds.count)
+    if kind == "url" and record.get("domains"):
+        return "links to " + " ".join(record["domains"][:2])
     return _KIND_NAMES.get(kind, f"the same {kind} values")
 
 
@@ -96,6 +102,17 @@ def _posted_as(samples: list[dict[str, Any]]) -> str | None:
     if not samples:
         return None
     return max(samples, key=lambda s: (s["similarity"], -len(s["text"])))["text"]
+
+
+def _top_domains(frame: pl.DataFrame) -> list[str]:
+    """The link domains of a list of posts' URLs, by how many accounts linked them."""
+    hosts = frame.select(
+        "account",
+        pl.col("urls")
+        .list.eval(pl.element().str.extract(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/?#:]+)", 1))
+        .alias("domains"),
+    )
+    return _top(hosts, "domains")
 
 
 def _top(frame: pl.DataFrame, column: str) -> list[str]:
@@ -173,6 +190,8 @@ def cluster_records(
             "accounts": names.to_list(),
             "hashtags": _top(window_posts, "hashtags"),
             "mentions": _top(window_posts, "mentions"),
+            "domains": _top_domains(window_posts),
+            "platforms": sorted(window_posts["platform"].drop_nulls().unique().to_list()),
             "start": _iso(row["start"]),
             "end": _iso(row["end"]),
             "duration_hours": _num((row["end"] - row["start"]).total_seconds() / 3600, 2),
@@ -211,6 +230,8 @@ def cluster_records(
                     "file": p["file"],
                     "row": p["row"],
                     "text": p["text"],
+                    "url": p.get("url"),
+                    "display_name": p.get("display_name"),
                 }
                 for p in samples.iter_rows(named=True)
             ],

@@ -96,3 +96,27 @@ def test_explain_counts_in_words():
     table = run("explain", SAMPLE, "--cluster", "1")
     assert " 1 variants" not in table
     assert "variants" in table or "variant" in table
+
+
+def test_records_say_where_and_link_each_post(sample):
+    first = sample["clusters"][0]
+    assert first["platforms"] == ["tiktok"]
+    post = first["evidence"]["sample_posts"][0]
+    assert post["url"].startswith("https://www.tiktok.com/@")
+    assert post["url"].endswith("/video/" + post["post_id"])
+    assert all("." in d and "/" not in d for c in sample["clusters"] for d in c["domains"])
+
+
+def test_the_sentence_names_the_platforms_a_cluster_spans():
+    from campaign_detect.evidence import explain
+
+    record = {
+        "n_accounts": 11,
+        "hashtags": ["kamiumkmditiktok"],
+        "mentions": [],
+        "platforms": ["telegram", "tiktok", "twitter"],
+        "duration_hours": 20,
+        "subscores": {"template_share": 0.5, "template_similarity": 0.8},
+        "significance": {"ratio": 3.0},
+    }
+    assert "on telegram, tiktok, twitter within 20 hours" in explain(record)

@@ -178,7 +178,7 @@ def print_explain(record: dict[str, Any], console: Console) -> None:
             escape(p["account"]),
             p["ts"],
             escape(f"{p['file']}:{p['row']}"),
-            escape(_quote(p["text"] or "")),
+            escape(_quote(p["text"] or "") + (f"\n{p['url']}" if p.get("url") else "")),
         )
     events = Table(title=f"co-action events ({ev['coaction_events']['total']} in all)")
     for name in ("kind", "object", "a", "b", "post a", "post b", "time a", "time b"):
