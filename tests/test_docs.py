@@ -52,3 +52,30 @@ def test_example_fixtures_in_help_exist():
     for command in cli.commands.values():
         for path in re.findall(r"(fixtures/\S+\.\w+)", command.help or ""):
             assert (ROOT / path).is_file(), path
+
+
+def _transcript(command: str) -> list[str]:
+    """The lines the README shows under ``$ <command>`` (a trailing ``…`` cut dropped)."""
+    block = next(b for b in _console_blocks() if b.startswith(f"$ {command}\n"))
+    lines = [line.rstrip() for line in block.splitlines()[1:]]
+    return lines[:-1] if lines and lines[-1] == "…" else lines
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "campaign-detect scan fixtures/kami_umkm_sample.csv",
+        "campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1",
+    ],
+)
+def test_readme_transcripts_are_the_real_output_at_80_columns(command, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    shown = _transcript(command)
+    args = command.split()[1:]
+    quiet = "explain" in args  # the explain transcript shows stdout only
+    result = CliRunner().invoke(cli, [*args, *(["-q"] if quiet else [])], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    real = [line.rstrip() for line in (result.stderr + result.stdout).splitlines()]
+    assert real[: len(shown)] == shown
+    if not quiet:
+        assert len(real) == len(shown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -169,34 +169,31 @@ def print_explain(record: dict[str, Any], console: Console) -> None:
             )
         )
     lines.append("accounts: " + escape(", ".join(record["accounts"])))
-    posts = Table(title="sample posts", show_lines=False)
-    for name in ("post_id", "account", "time", "file:row", "text"):
-        posts.add_column(name, overflow="fold")
+    lines += ["", "[bold]sample posts[/bold] (as posted)"]
     for p in ev["sample_posts"]:
-        posts.add_row(
-            escape(p["post_id"]),
-            escape(p["account"]),
-            p["ts"],
-            escape(f"{p['file']}:{p['row']}"),
-            escape(_quote(p["text"] or "") + (f"\n{p['url']}" if p.get("url") else "")),
-        )
-    events = Table(title=f"co-action events ({ev['coaction_events']['total']} in all)")
-    for name in ("kind", "object", "a", "b", "post a", "post b", "time a", "time b"):
-        events.add_column(name, overflow="fold")
-    for e in ev["coaction_events"]["sample"]:
-        events.add_row(
-            e["kind"],
-            escape(e["object"][:40]),
-            escape(e["a"]),
-            escape(e["b"]),
-            escape(e["post_id_a"]),
-            escape(e["post_id_b"]),
-            e["ts_a"],
-            e["ts_b"],
+        who = p["account"] + (f" ({p['display_name']})" if p.get("display_name") else "")
+        lines.append(escape(f"{p['ts']}  {who}  post {p['post_id']}  {p['file']}:{p['row']}"))
+        lines.append("  " + escape(_quote(p["text"] or "")))
+        if p.get("url"):
+            lines.append("  " + escape(p["url"]))
+    coaction = ev["coaction_events"]
+    outside = coaction.get("outside_window", 0)
+    lines += [
+        "",
+        f"[bold]co-action events[/bold] ({coaction['total']} inside the window"
+        + (f", {outside} outside it not shown" if outside else "")
+        + "; the pairs that co-acted most first)",
+    ]
+    for e in coaction["sample"]:
+        lines.append(
+            escape(
+                f"{e['ts_a']}  {e['a']} (post {e['post_id_a']}) and {e['b']} (post "
+                f"{e['post_id_b']}, {e['ts_b'][11:19]}): {e['kind']} {_quote(e['object'], 60)}"
+            )
         )
     console.print(
         Panel(
-            Group("\n".join(lines), posts, events),
+            "\n".join(lines),
             title=f"cluster {record['rank']} · score {record['score']}",
         )
     )
