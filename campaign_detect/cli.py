@@ -646,6 +646,13 @@ def templates(
     help="With --coortweet: keep only the marked edges (CooRTweet's subgraph = 1).",
 )
 @click.option(
+    "--clusters",
+    "reported",
+    is_flag=True,
+    help="Run the scan and write only its reported clusters: members with their cluster "
+    "(rank), score and lead flag, links with their events and window.",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False),
@@ -661,13 +668,15 @@ def graph(out: str, **options: Any) -> None:
     Examples:
       campaign-detect graph fixtures/kami_umkm_sample.csv --out coaction.gexf
       campaign-detect graph fixtures/kami_umkm_sample.csv --window 10m --out edges.csv
+      campaign-detect graph fixtures/kami_umkm_sample.csv --clusters --out clusters.gexf
       campaign-detect graph fixtures/coortweet/russian_coord_tweets.csv.gz --coortweet \\
         --object object_id --window 60s --account-col account_id \\
         --time-col timestamp_share --id-col content_id --coordinated --out vignette.csv
     """
     import polars as pl
 
-    from campaign_detect.report.graphs import GRAPH_FORMATS, write_graph
+    from campaign_detect.pipeline import scan
+    from campaign_detect.report.graphs import GRAPH_FORMATS, cluster_graph, write_graph
     from campaign_detect.report.signals import account_names
     from campaign_detect.signals.coaction import coaction_edges
     from campaign_detect.signals.coortweet import coortweet_network
@@ -678,6 +687,17 @@ def graph(out: str, **options: Any) -> None:
     config = ScanConfig(window=options.pop("window"), extra_objects=extra)
     coortweet = {k: options.pop(k) for k in ("min_participation", "edge_weight", "coordinated")}
     min_repeats = options.pop("min_repeats")
+    if options.pop("reported"):
+        options.pop("coortweet")
+        nodes, edges = cluster_graph(scan(_load(options, keep_columns=extra), config))
+        write_graph(nodes, edges, out)
+        if not options["quiet"]:
+            _stderr().print(
+                f"wrote {nodes.height} accounts of {nodes['cluster'].n_unique()} reported "
+                f"clusters and {edges.height} links to {out}",
+                markup=False,
+            )
+        return
     posts = _load(options, keep_columns=config.extra_objects).posts
     if options.pop("coortweet"):
         if config.window is None:

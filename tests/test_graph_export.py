@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime
+from pathlib import Path
 
 import networkx as nx
 import polars as pl
@@ -132,3 +133,25 @@ def test_empty_nodes_frame(tmp_path):
     _, edges = _graph()
     write_graph(pl.DataFrame(), edges, tmp_path / "g.graphml")
     assert sorted(nx.read_graphml(tmp_path / "g.graphml").nodes) == ["ani", "budi", "dodi"]
+
+
+def test_graph_clusters_holds_every_reported_member_with_its_cluster(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from campaign_detect.cli import cli
+
+    sample = str(Path(__file__).parent.parent / "fixtures" / "kami_umkm_sample.csv")
+    out = tmp_path / "clusters.graphml"
+    result = CliRunner().invoke(cli, ["graph", sample, "--clusters", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    scanned = json.loads(CliRunner().invoke(cli, ["scan", sample, "--format", "json"]).stdout)
+    graph = nx.read_graphml(out)
+    for cluster in scanned["clusters"]:
+        members = {n for n, d in graph.nodes(data=True) if d["cluster"] == cluster["rank"]}
+        assert {graph.nodes[n]["account_name"] for n in members} == set(cluster["accounts"])
+        assert {graph.nodes[n]["score"] for n in members} == {cluster["score"]}
+    for a, b, data in graph.edges(data=True):
+        assert graph.nodes[a]["cluster"] == graph.nodes[b]["cluster"] == data["cluster"]
+        assert data["n_events"] >= 1

@@ -19,7 +19,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import polars as pl
@@ -28,7 +28,10 @@ from campaign_detect.errors import InputError
 from campaign_detect.report.output import atomic_path, check_output
 from campaign_detect.report.tabular import escape_cell
 
-__all__ = ["GRAPH_FORMATS", "write_graph"]
+if TYPE_CHECKING:
+    from campaign_detect.pipeline import ScanResult
+
+__all__ = ["GRAPH_FORMATS", "cluster_graph", "write_graph"]
 
 GRAPH_FORMATS: tuple[str, ...] = (".graphml", ".gexf", ".csv", ".parquet")
 
@@ -157,3 +160,55 @@ def write_graph(nodes: pl.DataFrame, edges: pl.DataFrame, path: str | os.PathLik
                 nx.write_gexf(_networkx(nodes, edges, gexf=True), temporary)
     except OSError as exc:
         raise InputError(f"{target}: cannot write the graph file ({exc.strerror or exc})") from exc
+
+
+def cluster_graph(result: ScanResult) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The reported clusters as a graph Gephi can colour without filtering: their members
+    (``cluster`` = the cluster's rank, its ``score``, ``lead`` when the member posted first
+    in most of its events, ``n_posts``, ``degree``) and the links between members of one
+    cluster (``n_events``, the ``kinds`` of object, ``first``/``last`` event and the
+    cluster's ``window_start``/``window_end``)."""
+    ranks = result.clusters.select(
+        "cluster",
+        pl.col("rank").cast(pl.Int64).alias("rank"),
+        pl.col("score").round(2),
+        pl.col("start").alias("window_start"),
+        pl.col("end").alias("window_end"),
+    )
+    nodes = (
+        result.members.join(ranks, on="cluster")
+        .select(
+            "account",
+            pl.col("account_name").fill_null(pl.col("account")),
+            pl.col("rank").alias("cluster"),
+            "score",
+            (pl.col("lead").fill_null(0.0) > 0.5).alias("lead"),
+            pl.col("n_posts").cast(pl.Int64),
+            pl.col("degree").cast(pl.Int64),
+        )
+        .sort("cluster", "account")
+    )
+    edges = (
+        result.events.group_by("cluster", "a", "b")
+        .agg(
+            pl.len().cast(pl.Int64).alias("n_events"),
+            pl.col("kind").unique().sort().alias("kinds"),
+            pl.col("ts_a").min().alias("first"),
+            pl.col("ts_b").max().alias("last"),
+        )
+        .join(ranks, on="cluster")
+        .select(
+            "a",
+            "b",
+            pl.col("rank").alias("cluster"),
+            pl.col("n_events").cast(pl.Float64).alias("weight"),
+            "n_events",
+            "kinds",
+            "first",
+            "last",
+            "window_start",
+            "window_end",
+        )
+        .sort("cluster", "a", "b")
+    )
+    return nodes, edges
