@@ -179,6 +179,26 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
     return "\n".join([line(header), rule, *(line(r) for r in cells)])
 
 
+def record(title: str, *parts: str, extra_machine: Sequence[str] = ()) -> Path:
+    """Append a run to bench/RESULTS.md under ``title``: the command that ran, the machine
+    (plus `extra_machine` lines), then `parts` (prose and tables), a blank line apart."""
+    body = "\n".join(
+        [
+            "Command:",
+            "",
+            f"    {command_line()}",
+            "",
+            "Machine:",
+            "",
+            *machine_lines(machine()),
+            *extra_machine,
+        ]
+    )
+    path = append_results(title, body + "\n\n" + "\n\n".join(parts))
+    print(f"# recorded in {path}", file=sys.stderr)
+    return path
+
+
 def append_results(title: str, body: str) -> Path:
     """Append ``## <UTC date> — title`` and `body` to bench/RESULTS.md."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -28,13 +28,10 @@ import numpy as np
 import polars as pl
 from _common import (
     BENCH,
-    append_results,
-    command_line,
     format_size,
-    machine,
-    machine_lines,
     markdown_table,
     parse_size,
+    record,
 )
 
 _WORDS = (  # noqa: SIM905 (one string reads as the sentence it is)
@@ -124,23 +121,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(table)
     if args.record:
-        body = "\n".join(
-            [
-                "Command:",
-                "",
-                f"    {command_line()}",
-                "",
-                "Machine:",
-                "",
-                *machine_lines(machine()),
-                "",
-                f"Input: {n:,} posts by {n // 5:,} accounts, every one tagged #viral within "
-                "one hour (bench/hot.py). One fresh process; peak RSS is its ru_maxrss.",
-                "",
-                table,
-            ]
+        record(
+            "bench/hot.py",
+            "\n".join(
+                [
+                    f"Input: {n:,} posts by {n // 5:,} accounts, every one tagged #viral within "
+                    "one hour (bench/hot.py). One fresh process; peak RSS is its ru_maxrss.",
+                    "",
+                    table,
+                ]
+            ),
         )
-        print(f"# recorded in {append_results('bench/hot.py', body)}", file=sys.stderr)
     return 0
 
 

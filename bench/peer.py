@@ -55,13 +55,10 @@ import polars as pl
 from _common import (
     BENCH,
     ROOT,
-    append_results,
-    command_line,
     format_size,
-    machine,
-    machine_lines,
     markdown_table,
     parse_size,
+    record,
     synth_data,
 )
 
@@ -358,6 +355,14 @@ _COORTWEET_RUNS = (
     ("graph --coortweet --coordinated", ["--coortweet", "--coordinated"], "edges_weight2"),
 )
 
+_COORTWEET_NOTE = (
+    "CooRTweet's example data (fixtures/coortweet/, 35,125 rows). Each row is one fresh "
+    "process (interpreter start to exit); CooRTweet's own run is not timed: it is an R "
+    "package this machine cannot install. The edge counts on the right are those of the "
+    "networks CooRTweet 2.1.3 computed (tests/test_coortweet.py checks them column for "
+    "column)."
+)
+
 
 def _cost(step: dict) -> list[object]:
     if step["status"] != "ok":
@@ -424,26 +429,16 @@ def main(argv: list[str] | None = None) -> int:
             report = _coortweet(Path(tmp))
         print(report)
         if args.record:
-            body = "\n".join(
-                [
-                    "Command:",
-                    "",
-                    f"    {command_line()}",
-                    "",
-                    "Machine:",
-                    "",
-                    *machine_lines(machine()),
-                    "",
-                    "CooRTweet's example data (fixtures/coortweet/, 35,125 rows). Each row is one "
-                    "fresh process (interpreter start to exit); CooRTweet's own run is not "
-                    "timed: it is an R package this machine cannot install. The edge counts "
-                    "on the right are those of the networks CooRTweet 2.1.3 computed "
-                    "(tests/test_coortweet.py checks them column for column).",
-                    "",
-                    report,
-                ]
+            record(
+                "bench/peer.py",
+                "\n".join(
+                    [
+                        _COORTWEET_NOTE,
+                        "",
+                        report,
+                    ]
+                ),
             )
-            print(f"# recorded in {append_results('bench/peer.py', body)}", file=sys.stderr)
         return 0
     version = _ensure_peer()
     print(f"# {PEER_PACKAGE} {version} in {PEER_VENV}", file=sys.stderr)
@@ -457,33 +452,28 @@ def main(argv: list[str] | None = None) -> int:
     report = _table(rows)
     print(report)
     if args.record:
-        body = "\n".join(
-            [
-                "Command:",
-                "",
-                f"    {command_line()}",
-                "",
-                "Machine:",
-                "",
-                *machine_lines(machine()),
-                f"- peer: {PEER_PACKAGE} {version} (bench/.venv-peer)",
-                "",
-                "Inputs (synth seed " + str(args.seed) + "): " + "; ".join(notes),
-                "",
-                "Both tools pair posts at most the window apart (ours estimated it; the peer "
-                f"was given it as --time_window). Peer: --min_edge_weight {args.min_edge_weight}, "
-                "co_link on the posts' hashtags (in its urls column), co_tweet on the text; "
-                "found = accounts at either end of any non-loop edge. Ours: members of all "
-                "reported clusters of the default scan. Wall s is the whole process "
-                "(interpreter start to exit; the CSV conversion for the peer is not timed); "
-                "peak RSS MiB is the largest single process of the step (RUSAGE_CHILDREN "
-                "ru_maxrss). The peer's preprocess row includes deleting the empty-string "
-                "URL its CSV reader stores for posts without hashtags.",
-                "",
-                report,
-            ]
+        record(
+            "bench/peer.py",
+            "\n".join(
+                [
+                    "Inputs (synth seed " + str(args.seed) + "): " + "; ".join(notes),
+                    "",
+                    "Both tools pair posts at most the window apart (ours estimated it; the peer "
+                    "was given it as --time_window). Peer: --min_edge_weight "
+                    f"{args.min_edge_weight}, "
+                    "co_link on the posts' hashtags (in its urls column), co_tweet on the text; "
+                    "found = accounts at either end of any non-loop edge. Ours: members of all "
+                    "reported clusters of the default scan. Wall s is the whole process "
+                    "(interpreter start to exit; the CSV conversion for the peer is not timed); "
+                    "peak RSS MiB is the largest single process of the step (RUSAGE_CHILDREN "
+                    "ru_maxrss). The peer's preprocess row includes deleting the empty-string "
+                    "URL its CSV reader stores for posts without hashtags.",
+                    "",
+                    report,
+                ]
+            ),
+            extra_machine=[f"- peer: {PEER_PACKAGE} {version} (bench/.venv-peer)"],
         )
-        print(f"# recorded in {append_results('bench/peer.py', body)}", file=sys.stderr)
     return 0
 
 

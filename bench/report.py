@@ -31,13 +31,10 @@ from pathlib import Path
 
 from _common import (
     ROOT,
-    append_results,
-    command_line,
     format_size,
-    machine,
-    machine_lines,
     markdown_table,
     parse_size,
+    record,
     synth_data,
 )
 
@@ -157,28 +154,22 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(header, rows)
     print(table)
     if args.record:
-        body = "\n".join(
-            [
-                "Command:",
-                "",
-                f"    {command_line()}",
-                "",
-                "Machine:",
-                "",
-                *machine_lines(machine()),
-                "",
-                f"Inputs: synth seed {args.seed}, posts.parquet, default ScanConfig. Scan s is "
-                "the whole `scan()` call, for scale; render_html s is the page's own cost "
-                "(records, timelines, networks with their igraph layouts, variants, posts); "
-                "write s the atomic write. Events shown: the rows of the pages' event "
-                "tables (each cluster shows at most 30 events, spread over its window, and the "
-                "posts at both ends of them). Load avg is the 1-minute load as the size "
-                "started: well above 1 on this 2-core machine means other jobs were running.",
-                "",
-                table,
-            ]
+        record(
+            "bench/report.py",
+            "\n".join(
+                [
+                    f"Inputs: synth seed {args.seed}, posts.parquet, default ScanConfig. Scan s is "
+                    "the whole `scan()` call, for scale; render_html s is the page's own cost "
+                    "(records, timelines, networks with their igraph layouts, variants, posts); "
+                    "write s the atomic write. Events shown: the rows of the pages' event "
+                    "tables (each cluster shows at most 30 events, spread over its window, and the "
+                    "posts at both ends of them). Load avg is the 1-minute load as the size "
+                    "started: well above 1 on this 2-core machine means other jobs were running.",
+                    "",
+                    table,
+                ]
+            ),
         )
-        print(f"# recorded in {append_results('bench/report.py', body)}", file=sys.stderr)
     return 0
 
 

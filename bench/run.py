@@ -40,13 +40,10 @@ from pathlib import Path
 
 from _common import (
     ROOT,
-    append_results,
-    command_line,
     format_size,
-    machine,
-    machine_lines,
     markdown_table,
     parse_size,
+    record,
     synth_data,
 )
 
@@ -312,33 +309,27 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n\n".join(parts)
     print(report)
     if args.record:
-        body = "\n".join(
-            [
-                "Command:",
-                "",
-                f"    {command_line()}",
-                "",
-                "Machine:",
-                "",
-                *machine_lines(machine()),
-                "",
-                "Inputs (synth seed "
-                + str(args.seed)
-                + "; generation time when not cached): "
-                + "; ".join(generation),
-                "",
-                "Wall time covers the measured call only; peak RSS is the whole measuring "
-                "process (for the signals, loading included; 'RSS before' is the peak just "
-                "before the call). CPU s is user + system time of the measured call (above "
-                "wall s when it ran in parallel); load avg is the machine's 1-minute load "
-                "average as the measurement started; it still carries the previous "
-                "measurement's own load, so values well above 1 mean other jobs were running "
-                "and inflated the wall times.",
-                "",
-                report,
-            ]
+        record(
+            "bench/run.py",
+            "\n".join(
+                [
+                    "Inputs (synth seed "
+                    + str(args.seed)
+                    + "; generation time when not cached): "
+                    + "; ".join(generation),
+                    "",
+                    "Wall time covers the measured call only; peak RSS is the whole measuring "
+                    "process (for the signals, loading included; 'RSS before' is the peak just "
+                    "before the call). CPU s is user + system time of the measured call (above "
+                    "wall s when it ran in parallel); load avg is the machine's 1-minute load "
+                    "average as the measurement started; it still carries the previous "
+                    "measurement's own load, so values well above 1 mean other jobs were running "
+                    "and inflated the wall times.",
+                    "",
+                    report,
+                ]
+            ),
         )
-        print(f"# recorded in {append_results('bench/run.py', body)}", file=sys.stderr)
     return 0
 
 
