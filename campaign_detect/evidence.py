@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+from scipy.stats import binom
 
 from campaign_detect.signals import Signals, TemplateResult
 from campaign_detect.signals.coaction import coaction_events
@@ -36,13 +37,17 @@ def explain(record: dict[str, Any]) -> str:
     ...          "significance": {"ratio": 9.3}})
     '87 accounts posted #kamiumkmditiktok tagging @jokowi within 19 hours; 74% of their posts are variants of one script (mean similarity 0.81); 9.3 times more co-posting than chance.'
     """  # noqa: E501
+    pushes = record.get("pushes") or {
+        "hashtags": record["hashtags"],
+        "mentions": record["mentions"],
+    }
     parts = [f"{record['n_accounts']} accounts posted"]
-    if record["hashtags"]:
-        parts.append(" ".join(f"#{tag}" for tag in record["hashtags"][:2]))
+    if pushes["hashtags"]:
+        parts.append(" ".join(f"#{tag}" for tag in pushes["hashtags"][:2]))
     else:
         parts.append(_shared_kind(record))
-    if record["mentions"]:
-        parts.append(f"tagging @{record['mentions'][0]}")
+    if pushes["mentions"]:
+        parts.append(f"tagging @{pushes['mentions'][0]}")
     platforms = record.get("platforms") or []
     if len(platforms) > 1:
         parts.append("on " + ", ".join(platforms))
@@ -115,8 +120,8 @@ def _top_domains(frame: pl.DataFrame) -> list[str]:
     return _top(hosts, "domains")
 
 
-def _top(frame: pl.DataFrame, column: str) -> list[str]:
-    """Objects of a list column ranked by how many distinct accounts used them."""
+def _users(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``object, n``: how many distinct accounts used each object of a list column."""
     return (
         frame.select("account", pl.col(column).alias("object"))
         .explode("object")
@@ -124,7 +129,36 @@ def _top(frame: pl.DataFrame, column: str) -> list[str]:
         .unique()
         .group_by("object")
         .agg(pl.len().alias("n"))
+    )
+
+
+def _top(frame: pl.DataFrame, column: str) -> list[str]:
+    """Objects of a list column ranked by how many distinct accounts used them."""
+    return (
+        _users(frame, column)
         .sort(["n", "object"], descending=[True, False])
+        .head(TOP_OBJECTS)["object"]
+        .to_list()
+    )
+
+
+def _pushed(
+    frame: pl.DataFrame, column: str, background: pl.DataFrame, n_all: int, alpha: float
+) -> list[str]:
+    """What a cluster pushes, not what everybody posts: the objects more of its members use
+    than the data's rate explains (binomial tail of the members using it, given the share
+    of all accounts that do, at level `alpha` corrected for the objects tried), most
+    surprising first. ``#fyp`` used by everyone never heads a headline, and a mention two
+    of twenty greeters happen to share does not either."""
+    members = max(1, frame["account"].n_unique())
+    used = _users(frame, column).join(background.rename({"n": "everyone"}), on="object")
+    if used.is_empty():
+        return []
+    p = binom.sf(used["n"].to_numpy() - 1, members, used["everyone"].to_numpy() / max(1, n_all))
+    return (
+        used.with_columns(pl.Series("p", p))
+        .filter(pl.col("p") * used.height <= alpha)
+        .sort(["p", "n", "object"], descending=[False, True, False])
         .head(TOP_OBJECTS)["object"]
         .to_list()
     )
@@ -138,9 +172,11 @@ def cluster_records(
     templates: TemplateResult,
     *,
     null_rounds: int,
+    alpha: float = 0.05,
 ) -> list[dict[str, Any]]:
     """One JSON-ready record per reported cluster, in rank order (see docs/output.md): the
-    frames of a `campaign_detect.ScanResult`, and the null model's rounds."""
+    frames of a `campaign_detect.ScanResult`, the null model's rounds, and the level at
+    which an object counts as pushed by a cluster (`pushes`; the scan's ``max_p_value``)."""
     records = []
     groups = templates.groups
     # one join of all members' posts, split per cluster, rather than a pass over every post
@@ -149,6 +185,8 @@ def cluster_records(
         "cluster", as_dict=True, include_key=False
     )
     all_members, all_events = members, events
+    background = {column: _users(posts, column) for column in ("hashtags", "mentions")}
+    n_all = posts["account"].n_unique()
     for row in clusters.iter_rows(named=True):
         cluster = row["cluster"]
         members = all_members.filter(pl.col("cluster") == cluster)
@@ -190,6 +228,10 @@ def cluster_records(
             "accounts": names.to_list(),
             "hashtags": _top(window_posts, "hashtags"),
             "mentions": _top(window_posts, "mentions"),
+            "pushes": {
+                column: _pushed(window_posts, column, background[column], n_all, alpha)
+                for column in ("hashtags", "mentions")
+            },
             "domains": _top_domains(window_posts),
             "platforms": sorted(window_posts["platform"].drop_nulls().unique().to_list()),
             "start": _iso(row["start"]),

@@ -78,6 +78,7 @@ class ScanResult:
             self.posts,
             self.templates,
             null_rounds=self.config.null_rounds,
+            alpha=self.config.max_p_value,
         )
 
     def to_dict(self) -> dict:

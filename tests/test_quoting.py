@@ -120,3 +120,29 @@ def test_the_sentence_names_the_platforms_a_cluster_spans():
         "significance": {"ratio": 3.0},
     }
     assert "on telegram, tiktok, twitter within 20 hours" in explain(record)
+
+
+def test_headlines_name_what_the_cluster_pushes_not_what_everyone_posts():
+    import polars as pl
+
+    from campaign_detect.evidence import _pushed, _users
+
+    crowd = pl.DataFrame(
+        {
+            "account": [f"u{i}" for i in range(1000)],
+            "hashtags": [["fyp", "fresh"] if i < 10 else ["fyp"] for i in range(1000)],
+            "mentions": [
+                ["target"] if i < 10 else (["jokowi"] if i % 7 == 0 else []) for i in range(1000)
+            ],
+        }
+    )
+    members = crowd.head(10).with_columns(
+        pl.when(pl.col("account") == "u0")
+        .then(pl.lit(["target", "jokowi"]))
+        .otherwise(pl.col("mentions"))
+        .alias("mentions")
+    )
+    n = crowd.height
+    assert _pushed(members, "hashtags", _users(crowd, "hashtags"), n, 0.05) == ["fresh"]
+    # one member's incidental @jokowi is no target; the one all ten tag is
+    assert _pushed(members, "mentions", _users(crowd, "mentions"), n, 0.05) == ["target"]

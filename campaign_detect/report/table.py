@@ -66,6 +66,11 @@ def _cluster_columns(width: int, compact: bool) -> list[tuple[str, str, str, int
     return columns
 
 
+def _what(record: dict[str, Any], column: str) -> list[str]:
+    """What a cluster pushes (its distinctive tags or targets), else what it posted most."""
+    return (record.get("pushes") or {}).get(column) or record[column]
+
+
 def _cluster_cells(r: dict[str, Any], compact: bool) -> dict[str, str]:
     """The table's cells of one cluster record, by column key."""
     s = r["subscores"]
@@ -76,7 +81,9 @@ def _cluster_cells(r: dict[str, Any], compact: bool) -> dict[str, str]:
         "score": f"{r['score']:.1f}",
         "n_accounts": str(r["n_accounts"]),
         "n_posts": str(r["n_posts"]),
-        "what": escape(_join(r["hashtags"], "#") + " " + _join(r["mentions"], "@", 1)),
+        "what": escape(
+            _join(_what(r, "hashtags"), "#") + " " + _join(_what(r, "mentions"), "@", 1)
+        ),
         "window": f"{r['start'][first:16].replace('T', ' ')} → "
         f"{r['end'][first:16].replace('T', ' ')}",
         "synchrony": f"{s['synchrony']:.0%}",
