@@ -5,6 +5,12 @@ Usage (from the repository root)::
 
     .venv/bin/python bench/quality.py --posts 100000 --seeds 11,12,13
     .venv/bin/python bench/quality.py --posts 100k --seeds 11,12,13 --min-score 20 --record
+    .venv/bin/python bench/quality.py --dir ../shared/eval-dev --inputs a,b,c,d --record
+
+With ``--dir`` it scores a directory of inputs made elsewhere (see `bench/dirscore.py`):
+every folder under it holding posts and a ``truth.json`` is scanned with ``campaign-detect
+scan`` and scored by the directory's own ``score.py``, and the project's seeds are scored
+beside them by the same scorer.
 
 For each seed the synthetic input is generated (cached in ``bench/out/``) and scanned end
 to end from its parquet file with the default `ScanConfig`. Flagged accounts are the
@@ -323,7 +329,29 @@ def main(argv: list[str] | None = None) -> int:
         "--min-score", type=float, default=0.0, help="count only clusters scoring at least this"
     )
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument(
+        "--dir",
+        default=None,
+        help="score every input folder under this directory with its score.py "
+        "(the project's --seeds are scored beside them)",
+    )
+    parser.add_argument(
+        "--inputs", default=None, help="with --dir: comma-separated folder names (default: all)"
+    )
+    parser.add_argument(
+        "--scan-arg",
+        action="append",
+        default=[],
+        help="with --dir: extra option passed to scan (repeatable, e.g. --scan-arg=--max-p=1)",
+    )
+    parser.add_argument(
+        "--keep", default=None, help="with --dir: keep each scan's JSON in this folder"
+    )
     args = parser.parse_args(argv)
+    if args.dir is not None:
+        from dirscore import run_dir
+
+        return run_dir(args)
     n_posts = parse_size(args.posts)
     seeds = [int(s) for s in args.seeds.split(",")]
 
