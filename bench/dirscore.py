@@ -262,14 +262,10 @@ def run_dir(args: argparse.Namespace) -> int:
         for name, posts, truth in _inputs(directory, args.inputs)
     ]
     for seed in seeds:
-        folder, _ = synth_data(n_posts, seed=seed, formats=("parquet",))
-        jobs.append(
-            (
-                f"synth {format_size(n_posts)} seed {seed}",
-                folder / "posts.parquet",
-                _synth_truth(folder),
-            )
-        )
+        folder, _ = synth_data(n_posts, seed=seed, formats=("parquet",), mix=args.mix)
+        label = "" if args.mix in (None, "default") else f" {args.mix}"
+        name = f"synth{label} {format_size(n_posts)} seed {seed}"
+        jobs.append((name, folder / "posts.parquet", _synth_truth(folder)))
 
     scores = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -130,8 +130,8 @@ class SeedResult:
         return not self.hn_clusters or worst < min(self.hn_clusters)
 
 
-def _evaluate(seed: int, n_posts: int, min_score: float) -> SeedResult:
-    directory, _ = synth_data(n_posts, seed=seed, formats=("parquet",))
+def _evaluate(seed: int, n_posts: int, min_score: float, mix: str | None = None) -> SeedResult:
+    directory, _ = synth_data(n_posts, seed=seed, formats=("parquet",), mix=mix)
     truth = (
         pl.read_csv(directory / "truth.csv", schema_overrides={"account": pl.String})
         .with_columns(normalise_handle(pl.col("account")).alias("account"))
@@ -330,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument(
+        "--mix",
+        default=None,
+        help="synth mix of the seeds' inputs (default: the default; 'moments': issue 11's kinds)",
+    )
+    parser.add_argument(
         "--dir",
         default=None,
         help="score every input folder under this directory with its score.py "
@@ -357,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for seed in seeds:
-        print(f"# seed {seed}: {format_size(n_posts)} posts", file=sys.stderr)
-        results.append(_evaluate(seed, n_posts, args.min_score))
+        print(f"# seed {seed}: {format_size(n_posts)} posts, mix {args.mix}", file=sys.stderr)
+        results.append(_evaluate(seed, n_posts, args.min_score, args.mix))
     overlaps = [f"seed {r.seed}: {r.overlap}" for r in results]
     report = "\n\n".join(
         [
@@ -384,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"    {command_line()}",
                 "",
                 f"Scan settings: default `ScanConfig` {config}; clusters counted: score >= "
-                f"{args.min_score:g}.",
+                f"{args.min_score:g}; synth mix: {args.mix or 'default'}.",
                 "",
                 "Machine:",
                 "",
