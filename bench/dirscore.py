@@ -58,6 +58,7 @@ class InputScore:
     name: str
     posts: Path
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     peak_mib: float = 0.0
     summary: dict[str, Any] = field(default_factory=dict)
     campaigns: list[tuple[str, str, int, float, float, bool]] = field(default_factory=list)
@@ -117,8 +118,9 @@ def _synth_truth(directory: Path) -> Path:
     return out
 
 
-def _scan(posts: Path, pred: Path, scan_args: list[str]) -> tuple[float, float, str]:
-    """Run ``scan`` in a fresh process; wall seconds, peak RSS MiB, error text."""
+def _scan(posts: Path, pred: Path, scan_args: list[str]) -> tuple[float, float, float, str]:
+    """Run ``scan`` in a fresh process; wall seconds, CPU seconds (user + system), peak RSS
+    MiB, error text."""
     command = [
         sys.executable,
         "-m",
@@ -141,7 +143,7 @@ def _scan(posts: Path, pred: Path, scan_args: list[str]) -> tuple[float, float, 
         err.seek(0)
         text = err.read().decode("utf-8", "replace").strip().splitlines()
     error = "" if process.returncode == 0 else (text[-1] if text else f"exit {process.returncode}")
-    return seconds, usage.ru_maxrss / 1024, error
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, error
 
 
 def _score(scorer: Path, truth: Path, pred: Path, into: InputScore) -> None:
@@ -183,6 +185,7 @@ def _summary_table(scores: list[InputScore]) -> str:
     header = [
         "input",
         "scan s",
+        "CPU s",
         "peak RSS MiB",
         "clusters",
         "precision",
@@ -198,7 +201,8 @@ def _summary_table(scores: list[InputScore]) -> str:
     rows = []
     for s in scores:
         if s.error:
-            rows.append([s.name, f"{s.seconds:.1f}", f"{s.peak_mib:.0f}", f"failed: {s.error}"])
+            wall, cpu, rss = f"{s.seconds:.1f}", f"{s.cpu_seconds:.1f}", f"{s.peak_mib:.0f}"
+            rows.append([s.name, wall, cpu, rss, f"failed: {s.error}"])
             rows[-1] += [""] * (len(header) - len(rows[-1]))
             continue
         m = s.summary
@@ -206,6 +210,7 @@ def _summary_table(scores: list[InputScore]) -> str:
             [
                 s.name,
                 f"{s.seconds:.1f}",
+                f"{s.cpu_seconds:.1f}",
                 f"{s.peak_mib:.0f}",
                 m.get("n_clusters", ""),
                 f"{float(m.get('precision', 0)):.3f}",
@@ -274,7 +279,8 @@ def run_dir(args: argparse.Namespace) -> int:
             slug = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
             pred = (keep or Path(tmp)) / f"{slug}.json"
             score = InputScore(name=name, posts=posts)
-            score.seconds, score.peak_mib, score.error = _scan(posts, pred, args.scan_arg)
+            scanned = _scan(posts, pred, args.scan_arg)
+            score.seconds, score.cpu_seconds, score.peak_mib, score.error = scanned
             if not score.error:
                 _score(scorer, truth, pred, score)
             m = score.summary
@@ -286,6 +292,9 @@ def run_dir(args: argparse.Namespace) -> int:
             scores.append(score)
 
     extra = " ".join(args.scan_arg) or "none"
+    flags = sorted(k for k in os.environ if k.startswith("CAMPAIGN_DETECT_"))
+    if flags:
+        extra += "; environment: " + ", ".join(f"{k}={os.environ[k]}" for k in flags)
     report = "\n\n".join(
         [
             f"Scored by `{scorer}` (account F1, campaigns found = pure clusters covering half "
