@@ -14,6 +14,7 @@ from functools import partial
 
 import polars as pl
 
+from campaign_detect.audience import audience_ratios
 from campaign_detect.config import ScanConfig, parse_duration
 from campaign_detect.evidence import cluster_records
 from campaign_detect.graph import (
@@ -223,6 +224,17 @@ def scan(
     )
     membership = assigned.select("account", "cluster")
     clusters, members = score(membership=membership, windows=windows.drop("candidate"))
+    if _AUDIENCE_TEST:
+        audience = audience_ratios(
+            posts,
+            rows,
+            clusters,
+            members,
+            window=coaction.window,
+            objects=config.objects,
+            seed=config.seed,
+        )
+        clusters = clusters.join(audience, on="cluster", how="left")
     clusters = _select(clusters, posts, membership, config)
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")
     widest = wide_coaction if wide_coaction is not None else coaction
@@ -241,6 +253,11 @@ def scan(
     )
 
 
+# issue 11 prototype, off unless CAMPAIGN_DETECT_AUDIENCE=1: the audience test decides
+# instead of the repetition rule whenever it can (see campaign_detect.audience)
+_AUDIENCE_TEST = os.environ.get("CAMPAIGN_DETECT_AUDIENCE", "") == "1"
+
+
 def _select(
     clusters: pl.DataFrame, posts: pl.DataFrame, membership: pl.DataFrame, config: ScanConfig
 ) -> pl.DataFrame:
@@ -249,10 +266,23 @@ def _select(
     which keep those ranks so that they stay comparable between filtered views."""
     if clusters.is_empty():
         return clusters
+    repeated = pl.col("repeated_coaction") >= config.min_repetition
+    if "audience_verdict" in clusters.columns:
+        # decided by the audience test when it is conclusive (see campaign_detect.audience):
+        # a campaign is kept even if it acted once, a crowd is dropped even if it repeated;
+        # undecided clusters keep the repetition rule
+        verdict = pl.col("audience_verdict")
+        repeated = (
+            pl.when(verdict == "campaign")
+            .then(True)
+            .when(verdict == "crowd")
+            .then(False)
+            .otherwise(repeated)
+        )
     selected = (
         clusters.filter(
             (pl.col("p_adjusted").fill_nan(0.0) <= config.max_p_value)
-            & (pl.col("repeated_coaction") >= config.min_repetition)
+            & repeated
             & (pl.col("amplification") >= config.min_amplification)
         )
         .sort("rank")
