@@ -24,7 +24,8 @@ For each final cluster:
    outsider posts near them, or none at all);
 4. bounds on each ``rho`` from resampling the outsiders as accounts (a Poisson bootstrap,
    5% and 95%): a couple of leftover accounts are no audience and decide nothing, hundreds
-   reacting at the same moments are one;
+   reacting at the same moments are one; an object nobody else posts near the window
+   decides nothing either (there is no audience to compare with);
 5. ``audience_verdict``: ``"campaign"`` when on some pushed object the upper bound is under
    `CROWD_DENSITY` (that object is theirs: nobody else posts it with them), ``"crowd"``
    when on every pushed object the lower bound is at least `CROWD_DENSITY`, null otherwise
@@ -36,9 +37,9 @@ Assumptions: within the block an object's posts by members and by outsiders woul
 exchangeable if the members were just part of the audience (no account-level rhythm is
 modelled here; the account-rhythm null of `score` still applies). Known failure cases: a
 crowd that is the *whole* audience of its object (a fresh tag used only by the crowd) has
-no outsiders and reads as not explained (rho 0), like a flood; a campaign whose *other*
-members (not in this cluster) or organic adopters post the same object at the same time
-reads as explained, since they are outsiders to this cluster.
+no outsiders, so the test cannot tell it from a flood and leaves it to the repetition
+rule; a campaign whose *other* members (not in this cluster) or organic adopters post the
+same object at the same time reads as explained, since they are outsiders to this cluster.
 """
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ def audience_ratios(
     with np.errstate(divide="ignore", invalid="ignore"):
         inside = mm_g / possible
         across = np.where(x > 0, mx_g / (m * x), 0.0)
-        rho = np.where(mm_g > 0, across / inside, np.nan)
+        # no outsider at all: no audience to compare with, so the object decides nothing
+        rho = np.where((mm_g > 0) & (x > 0), across / inside, np.nan)
     low, high = _bootstrap_bounds(near, pg, member, window_s, inside, m, n_groups, seed=seed)
     index = per_group["pg"].to_numpy() - 1
     ratios = (
