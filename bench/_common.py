@@ -68,10 +68,16 @@ def _synth_fingerprint() -> str:
 
 
 def synth_data(
-    n_posts: int, *, seed: int, formats: Sequence[str] = ("parquet",), regenerate: bool = False
+    n_posts: int,
+    *,
+    seed: int,
+    formats: Sequence[str] = ("parquet",),
+    regenerate: bool = False,
+    mix: str | None = None,
 ) -> tuple[Path, float | None]:
     """The directory holding ``synth.write`` output for (n_posts, seed), generating it if
     needed. Returns the directory and the generation time in seconds (None when cached).
+    `mix` is passed to `generate` (None: the default mix; ``"moments"``: issue 11's kinds).
 
     The cache key includes a hash of the generator's source, so a changed generator never
     feeds a benchmark stale data. A ``.complete`` marker is written last, so an interrupted
@@ -79,14 +85,15 @@ def synth_data(
     """
     from campaign_detect.synth import generate, write
 
-    outdir = OUT / f"synth-{format_size(n_posts)}-seed{seed}-{_synth_fingerprint()}"
+    label = "" if mix in (None, "default") else f"-{mix}"
+    outdir = OUT / f"synth{label}-{format_size(n_posts)}-seed{seed}-{_synth_fingerprint()}"
     marker = outdir / ".complete"
     have = marker.exists() and all((outdir / f"posts.{fmt}").exists() for fmt in formats)
     if have and not regenerate:
         return outdir, None
     marker.unlink(missing_ok=True)
     start = time.perf_counter()
-    data = generate(n_posts, seed=seed)
+    data = generate(n_posts, seed=seed) if label == "" else generate(n_posts, seed=seed, mix=mix)
     for fmt in formats:
         write(data, outdir, fmt=fmt)
     elapsed = time.perf_counter() - start

@@ -5,6 +5,12 @@ Usage (from the repository root)::
 
     .venv/bin/python bench/quality.py --posts 100000 --seeds 11,12,13
     .venv/bin/python bench/quality.py --posts 100k --seeds 11,12,13 --min-score 20 --record
+    .venv/bin/python bench/quality.py --dir ../shared/eval-dev --inputs a,b,c,d --record
+
+With ``--dir`` it scores a directory of inputs made elsewhere (see `bench/dirscore.py`):
+every folder under it holding posts and a ``truth.json`` is scanned with ``campaign-detect
+scan`` and scored by the directory's own ``score.py``, and the project's seeds are scored
+beside them by the same scorer.
 
 For each seed the synthetic input is generated (cached in ``bench/out/``) and scanned end
 to end from its parquet file with the default `ScanConfig`. Flagged accounts are the
@@ -124,8 +130,8 @@ class SeedResult:
         return not self.hn_clusters or worst < min(self.hn_clusters)
 
 
-def _evaluate(seed: int, n_posts: int, min_score: float) -> SeedResult:
-    directory, _ = synth_data(n_posts, seed=seed, formats=("parquet",))
+def _evaluate(seed: int, n_posts: int, min_score: float, mix: str | None = None) -> SeedResult:
+    directory, _ = synth_data(n_posts, seed=seed, formats=("parquet",), mix=mix)
     truth = (
         pl.read_csv(directory / "truth.csv", schema_overrides={"account": pl.String})
         .with_columns(normalise_handle(pl.col("account")).alias("account"))
@@ -323,14 +329,41 @@ def main(argv: list[str] | None = None) -> int:
         "--min-score", type=float, default=0.0, help="count only clusters scoring at least this"
     )
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument(
+        "--mix",
+        default=None,
+        help="synth mix of the seeds' inputs (default: the default; 'moments': issue 11's kinds)",
+    )
+    parser.add_argument(
+        "--dir",
+        default=None,
+        help="score every input folder under this directory with its score.py "
+        "(the project's --seeds are scored beside them)",
+    )
+    parser.add_argument(
+        "--inputs", default=None, help="with --dir: comma-separated folder names (default: all)"
+    )
+    parser.add_argument(
+        "--scan-arg",
+        action="append",
+        default=[],
+        help="with --dir: extra option passed to scan (repeatable, e.g. --scan-arg=--max-p=1)",
+    )
+    parser.add_argument(
+        "--keep", default=None, help="with --dir: keep each scan's JSON in this folder"
+    )
     args = parser.parse_args(argv)
+    if args.dir is not None:
+        from dirscore import run_dir
+
+        return run_dir(args)
     n_posts = parse_size(args.posts)
     seeds = [int(s) for s in args.seeds.split(",")]
 
     results = []
     for seed in seeds:
-        print(f"# seed {seed}: {format_size(n_posts)} posts", file=sys.stderr)
-        results.append(_evaluate(seed, n_posts, args.min_score))
+        print(f"# seed {seed}: {format_size(n_posts)} posts, mix {args.mix}", file=sys.stderr)
+        results.append(_evaluate(seed, n_posts, args.min_score, args.mix))
     overlaps = [f"seed {r.seed}: {r.overlap}" for r in results]
     report = "\n\n".join(
         [
@@ -356,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"    {command_line()}",
                 "",
                 f"Scan settings: default `ScanConfig` {config}; clusters counted: score >= "
-                f"{args.min_score:g}.",
+                f"{args.min_score:g}; synth mix: {args.mix or 'default'}.",
                 "",
                 "Machine:",
                 "",

@@ -177,6 +177,11 @@ class ScanConfig:
     weight_burst_alignment: float = _setting(
         _WEIGHTS.burst_alignment, "Weight of burst alignment in the score."
     )
+    audience_test: bool = _setting(
+        False,
+        "Experimental: compare each cluster's co-posting with its pushed objects' other "
+        "users and let a conclusive answer replace the repetition rule (docs/quality-notes.md).",
+    )
     # kept last: tells a reader which keys came from a file
     source: str | None = field(default=None, compare=False)
     # the duration settings, parsed once (see `__post_init__`)

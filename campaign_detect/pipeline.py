@@ -23,6 +23,7 @@ from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
 from campaign_detect.score import Selection, score_clusters, select_clusters
+from campaign_detect.score.audience import audience_ratios
 from campaign_detect.signals import CoactionResult, Signals, TemplateResult, detect_signals
 from campaign_detect.values import dumps, format_duration
 
@@ -182,6 +183,17 @@ def _scan(
     ranked, _ = score(candidates)
     final = compete(candidates, ranked, min_accounts=config.min_accounts)
     scored, members = score(final)
+    if config.audience_test:
+        verdicts = audience_ratios(
+            posts,
+            signals.rows,
+            scored,
+            members,
+            window=signals.coaction.window,
+            objects=config.objects,
+            seed=config.seed,
+        )
+        scored = scored.join(verdicts, on="cluster", how="left")
     selection = select_clusters(scored, posts, final.membership, config.select_params())
     clusters = selection.clusters
     members = members.join(clusters.select("cluster"), on="cluster", how="semi")

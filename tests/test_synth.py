@@ -13,6 +13,7 @@ from campaign_detect.synth import (
     CAMPAIGN_KINDS,
     HARD_NEGATIVE_KINDS,
     KINDS,
+    MOMENT_KINDS,
     SynthData,
     generate,
     kami_sample,
@@ -318,3 +319,180 @@ def test_sample_shape() -> None:
     assert set(tiktok["region_code"]) <= {"ID", "MY", "SG", "US"}
     # both campaigns and hard negatives are in the sample
     assert set(sample.truth["role"]) == {"campaign", "hard_negative"}
+
+
+# --- the opt-in "moments" mix (issue 11) ------------------------------------------------
+
+
+def test_default_mix_is_the_twelve_kinds() -> None:
+    # the new kinds are opt-in: the default (and mix="default") builds exactly the old ones
+    default = generate(3_000, seed=4)
+    named = generate(3_000, seed=4, mix="default")
+    assert default.posts.equals(named.posts)
+    assert sorted(default.groups["kind"]) == sorted(KINDS)
+    assert not set(MOMENT_KINDS) & set(KINDS)
+    with pytest.raises(InputError, match="unknown mix"):
+        generate(3_000, mix="busy")
+    with pytest.raises(InputError, match="not both"):
+        generate(3_000, mix="moments", kinds=["fandom"])
+
+
+@pytest.fixture(scope="module", params=[(30_000, 21), (100_000, 22)], ids=["30k", "100k"])
+def moments(request: pytest.FixtureRequest) -> SynthData:
+    n, seed = request.param
+    return generate(n, seed=seed, mix="moments")
+
+
+def _group(d: SynthData, kind: str) -> tuple[pl.DataFrame, dict]:
+    meta = d.groups.filter(pl.col("kind") == kind).row(0, named=True)
+    return _planted_posts(d).filter(pl.col("group") == meta["group"]), meta
+
+
+def _local(col: str = "created_at") -> pl.Expr:
+    return pl.col(col).dt.convert_time_zone("Asia/Jakarta")
+
+
+def test_moments_mix_has_every_kind(moments: SynthData) -> None:
+    assert set(moments.groups["kind"]) == set(KINDS) | set(MOMENT_KINDS)
+    roles = dict(zip(moments.groups["kind"], moments.groups["role"], strict=True))
+    assert {k for k in MOMENT_KINDS if roles[k] == "campaign"} == {
+        "target_hijack",
+        "paraphrase_push",
+        "tag_rotation",
+        "tagstack_flood",
+        "small_script",
+    }
+
+
+def test_live_match_reacts_to_moments_with_a_wider_audience(moments: SynthData) -> None:
+    posts, meta = _group(moments, "live_match")
+    match_tag = "#" + meta["hashtags"][0]
+    during = posts.filter(pl.col("text").str.to_lowercase().str.contains(match_tag, literal=True))
+    # the reactions fit in one evening (a 105-minute match plus the last reactions)
+    assert during["created_at"].max() - during["created_at"].min() <= timedelta(hours=3)
+    # they come in spikes: the busiest two minutes hold far more than an even spread would
+    span = (during["created_at"].max() - during["created_at"].min()).total_seconds()
+    per_2 = during.group_by(pl.col("created_at").dt.truncate("2m")).len()["len"]
+    assert per_2.max() >= 5 * during.height / (span / 120)
+    # fans react in proportion to how active they are: some once, some many times
+    per_fan = during.group_by("account").len()["len"]
+    assert per_fan.min() == 1
+    assert per_fan.max() >= 4
+    # the tag's audience is larger than the group: outsiders react too ...
+    everyone = moments.posts.filter(
+        pl.col("text").str.to_lowercase().str.contains(match_tag, literal=True)
+    )
+    assert everyone.height > during.height
+    # ... and the fans use the club tag on other days as well
+    club = "#" + meta["hashtags"][1]
+    other_days = posts.filter(
+        pl.col("text").str.to_lowercase().str.ends_with(club)
+        & (pl.col("created_at").dt.date() != during["created_at"].min().date())
+    )
+    assert other_days.height > 0
+
+
+def test_weekly_greeting_is_one_weekday_morning(moments: SynthData) -> None:
+    posts, _ = _group(moments, "weekly_greeting")
+    local = posts.select(_local().alias("t"))["t"]
+    # always Friday, 04:30-09:00 Jakarta time
+    assert set(local.dt.weekday()) == {5}
+    minutes = local.dt.hour().cast(pl.Int32) * 60 + local.dt.minute().cast(pl.Int32)
+    assert minutes.min() >= 4 * 60 + 30
+    assert minutes.max() < 9 * 60
+    # on every Friday of the period (two in 14 days), by a changing part of the pool
+    days = posts.with_columns(local.dt.date().alias("d")).group_by("d").agg("account")
+    assert days.height == 2
+    first, second = (set(a) for a in days.sort("d")["account"])
+    assert first != second
+    assert first & second
+
+
+def test_fandom_posts_daily_and_bursts_at_the_comeback(moments: SynthData) -> None:
+    posts, meta = _group(moments, "fandom_comeback")
+    per_day = posts.group_by(pl.col("created_at").dt.date()).len()["len"]
+    assert per_day.len() == 14  # every day
+    assert per_day.max() >= 2.5 * per_day.median()  # and a burst on the release day
+    song = "#" + meta["hashtags"][-1]
+    burst = posts.filter(pl.col("text").str.to_lowercase().str.contains(song, literal=True))
+    # most fans are there at once
+    assert burst["account"].n_unique() >= 0.6 * meta["n_accounts"]
+    # heavy users: far more posts per fan than a typical account
+    assert posts.height / meta["n_accounts"] >= 10
+
+
+def test_giveaway_and_sellers_are_busy_but_independent(moments: SynthData) -> None:
+    give, meta = _group(moments, "giveaway")
+    assert give.group_by("account").len()["len"].max() == 1  # one entry each
+    assert give["text"].str.contains("@" + meta["target"], literal=True).all()
+    sellers, meta = _group(moments, "power_sellers")
+    assert sellers.height / meta["n_accounts"] >= 14  # at least one promotion a day each
+    # each seller writes about their own product, so texts barely repeat across sellers
+    shared = sellers.group_by("text").agg(pl.col("account").n_unique().alias("n"))
+    assert (shared["n"] > 1).mean() < 0.2
+
+
+def test_target_hijack_is_a_small_share_of_a_popular_tag(moments: SynthData) -> None:
+    posts, meta = _group(moments, "target_hijack")
+    tag = "#" + meta["hashtags"][0]
+    assert posts["text"].str.contains("@" + meta["target"], literal=True).all()
+    assert posts["text"].str.to_lowercase().str.contains(tag, literal=True).all()
+    assert posts.group_by("account").len()["len"].max() <= 2  # once or twice each
+    assert posts["created_at"].max() - posts["created_at"].min() <= timedelta(hours=8)
+    tag_posts = moments.posts.filter(pl.col("text").str.to_lowercase().str.contains(tag + r"\b"))
+    assert posts.height < 0.3 * tag_posts.height  # hidden inside busy traffic
+
+
+def _word_jaccard(texts: list[str]) -> float:
+    words = [
+        {w for w in t.lower().replace(".", " ").split() if not w.startswith(("#", "@"))}
+        for t in texts
+    ]
+    pairs = [(a, b) for i, a in enumerate(words) for b in words[i + 1 :]]
+    return sum(len(a & b) / len(a | b) for a, b in pairs) / len(pairs)
+
+
+def test_paraphrase_push_shares_a_target_not_words(moments: SynthData) -> None:
+    posts, meta = _group(moments, "paraphrase_push")
+    assert posts["text"].str.contains("@" + meta["target"], literal=True).all()
+    assert posts["created_at"].max() - posts["created_at"].min() <= timedelta(hours=12)
+    # two posts of the push share few words (a script push shares many more)
+    sample = posts.head(60)["text"].to_list()
+    assert _word_jaccard(sample) < 0.25
+    script, _ = _group(moments, "script_push")
+    assert _word_jaccard(script.head(60)["text"].to_list()) > _word_jaccard(sample)
+
+
+def test_tag_rotation_is_one_pool_over_several_tags(moments: SynthData) -> None:
+    posts, meta = _group(moments, "tag_rotation")
+    days = posts.group_by(pl.col("created_at").dt.date().alias("d")).agg("account", "text")
+    assert days.height >= 4
+    # each day a different part of the one pool ...
+    crowds = [set(a) for a in days["account"]]
+    assert all(len(c) < meta["n_accounts"] for c in crowds)
+    assert len(set().union(*crowds)) == meta["n_accounts"]
+    # ... with its own tag next to the thread tag
+    thread = "#" + meta["hashtags"][0]
+    assert posts["text"].str.to_lowercase().str.contains(thread, literal=True).mean() > 0.4
+    assert len(set(meta["hashtags"][1:])) >= 3
+
+
+def test_tagstack_flood_is_two_waves_of_short_stacked_posts(moments: SynthData) -> None:
+    posts, meta = _group(moments, "tagstack_flood")
+    per_account = posts.group_by("account").len()["len"]
+    assert per_account.min() >= 6  # dozens at 100k, fewer in small test sets
+    assert (posts["text"].str.count_matches(r"#\w+") >= 3).mean() > 0.9
+    assert posts["created_at"].max() - posts["created_at"].min() <= timedelta(hours=9)
+    # two waves with a quiet gap of at least an hour between them
+    gaps = posts["created_at"].sort().diff().drop_nulls()
+    assert gaps.max() >= timedelta(hours=1)
+    second = "#" + meta["hashtags"][1]
+    assert posts["text"].str.to_lowercase().str.contains(second, literal=True).any()
+    if moments.posts.height >= 100_000:
+        assert meta["n_accounts"] == 150
+        assert per_account.median() >= 24
+
+
+def test_small_script_is_small(moments: SynthData) -> None:
+    _, meta = _group(moments, "small_script")
+    assert 8 <= meta["n_accounts"] <= 20

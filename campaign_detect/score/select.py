@@ -85,9 +85,21 @@ def select_clusters(
     if clusters.is_empty():
         return Selection(clusters, 0, removed)
     kept = clusters
+    repeated = pl.col("repeated_coaction") >= params.min_repetition
+    if "audience_verdict" in clusters.columns:
+        # the audience test, where it ran and was conclusive, decides instead: a campaign
+        # is kept even if it acted once, a crowd is dropped even if it repeated
+        verdict = pl.col("audience_verdict")
+        repeated = (
+            pl.when(verdict == "campaign")
+            .then(True)
+            .when(verdict == "crowd")
+            .then(False)
+            .otherwise(repeated)
+        )
     for name, rule in (
         ("max_p_value", pl.col("p_adjusted").fill_nan(0.0) <= params.max_p_value),
-        ("min_repetition", pl.col("repeated_coaction") >= params.min_repetition),
+        ("min_repetition", repeated),
         ("min_amplification", pl.col("amplification") >= params.min_amplification),
     ):
         passing = kept.filter(rule)

@@ -14,7 +14,12 @@ so it plants what the detector must find next to what it must not mistake for a 
 - **hard negatives** (role ``"hard_negative"``, accounts from the organic population):
   ``news_burst``, ``fandom``, ``daily_hashtag``, ``viral_phrase``, ``news_aggregators`` and
   ``share_cascade``: many accounts, one hashtag or one window, but no shared script and no
-  repeated co-action of the same accounts across events.
+  repeated co-action of the same accounts across events;
+- with ``mix="moments"`` (or by name in ``kinds``), the `MOMENT_KINDS` of issue 11 as well
+  (`moments`): organic crowds that a shared moment explains (``live_match``,
+  ``weekly_greeting``, ``fandom_comeback``, ``giveaway``, ``power_sellers``) and campaigns
+  hidden inside busy traffic (``target_hijack``, ``paraphrase_push``, ``tag_rotation``,
+  ``tagstack_flood``, ``small_script``). The default mix never builds them.
 
 Planted groups keep roughly the size they have at 100,000 posts when the background grows
 (campaigns do not grow with the platform) and shrink towards 8 accounts for small test sets.
@@ -34,6 +39,8 @@ from campaign_detect.synth.assemble import (
     CAMPAIGN_KINDS,
     HARD_NEGATIVE_KINDS,
     KINDS,
+    MIXES,
+    MOMENT_KINDS,
     SynthData,
     generate,
 )
@@ -43,6 +50,8 @@ __all__ = [
     "CAMPAIGN_KINDS",
     "HARD_NEGATIVE_KINDS",
     "KINDS",
+    "MIXES",
+    "MOMENT_KINDS",
     "SynthData",
     "generate",
     "kami_sample",

@@ -12,12 +12,21 @@ import polars as pl
 from campaign_detect.errors import InputError
 from campaign_detect.synth.campaigns import CAMPAIGN_BUILDERS
 from campaign_detect.synth.draw import DAY, diurnal_times, skewed
+from campaign_detect.synth.moments import MOMENT_CAMPAIGN_BUILDERS, MOMENT_NEGATIVE_BUILDERS
 from campaign_detect.synth.negatives import HARD_NEGATIVE_BUILDERS
 from campaign_detect.synth.organic import make_handles, organic_activity, organic_texts
 from campaign_detect.synth.planted import Ctx, Planted
 from campaign_detect.synth.words import CITIES, FIRST, SECOND, TOPIC_NAMES
 
-__all__ = ["CAMPAIGN_KINDS", "HARD_NEGATIVE_KINDS", "KINDS", "SynthData", "generate"]
+__all__ = [
+    "CAMPAIGN_KINDS",
+    "HARD_NEGATIVE_KINDS",
+    "KINDS",
+    "MIXES",
+    "MOMENT_KINDS",
+    "SynthData",
+    "generate",
+]
 
 CAMPAIGN_KINDS: tuple[str, ...] = (
     "script_push",
@@ -36,11 +45,21 @@ HARD_NEGATIVE_KINDS: tuple[str, ...] = (
     "share_cascade",
 )
 KINDS: tuple[str, ...] = CAMPAIGN_KINDS + HARD_NEGATIVE_KINDS
+# opt-in kinds (issue 11, `synth.moments`): never in the default mix, so that the default
+# output stays byte-identical; their random streams are numbered after `KINDS`
+MOMENT_KINDS: tuple[str, ...] = (*MOMENT_CAMPAIGN_BUILDERS, *MOMENT_NEGATIVE_BUILDERS)
+_ALL_KINDS: tuple[str, ...] = KINDS + MOMENT_KINDS
+MIXES: dict[str, tuple[str, ...]] = {"default": KINDS, "moments": _ALL_KINDS}
 
 _REPOST_SHARE = 0.05
 _MAX_PLANTED_SHARE = 0.5
 _CHUNK = 250_000  # organic posts whose texts are built at once (fixed: output must not vary)
-_BUILDERS = {**CAMPAIGN_BUILDERS, **HARD_NEGATIVE_BUILDERS}
+_BUILDERS = {
+    **CAMPAIGN_BUILDERS,
+    **HARD_NEGATIVE_BUILDERS,
+    **MOMENT_CAMPAIGN_BUILDERS,
+    **MOMENT_NEGATIVE_BUILDERS,
+}
 
 
 @dataclass(frozen=True)
@@ -81,14 +100,18 @@ def _parse_start(start: str | datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def _kind_list(kinds: Sequence[str] | None) -> list[str]:
+def _kind_list(kinds: Sequence[str] | None, mix: str | None = None) -> list[str]:
+    if mix is not None and mix not in MIXES:
+        raise InputError(f"mix: unknown mix {mix!r}; choose from {', '.join(MIXES)}")
     if kinds is None:
-        return list(KINDS)
+        return list(MIXES[mix or "default"])
+    if mix is not None:
+        raise InputError("kinds and mix: give one of them, not both")
     if isinstance(kinds, str):
         kinds = [kinds]
     unknown = [k for k in kinds if k not in _BUILDERS]
     if unknown:
-        raise InputError(f"kinds: unknown kind(s) {unknown}; choose from {', '.join(KINDS)}")
+        raise InputError(f"kinds: unknown kind(s) {unknown}; choose from {', '.join(_ALL_KINDS)}")
     return list(dict.fromkeys(kinds))
 
 
@@ -99,6 +122,7 @@ def generate(
     start: str | datetime = "2023-09-18T00:00:00Z",
     days: int = 14,
     kinds: Sequence[str] | None = None,
+    mix: str | None = None,
 ) -> SynthData:
     """Synthetic posts: an organic background with planted campaigns and hard negatives.
 
@@ -118,7 +142,13 @@ def generate(
     days
         Length of the period (at least 2).
     kinds
-        Which planted groups to add (see `KINDS`); None adds all twelve, ``[]`` none.
+        Which planted groups to add (see `KINDS` and `MOMENT_KINDS`); None adds the groups
+        of `mix`, ``[]`` none.
+    mix
+        None or ``"default"``: the twelve `KINDS`. ``"moments"``: those and the
+        `MOMENT_KINDS` of issue 11 (organic crowds a shared moment explains, campaigns
+        hidden inside busy traffic; see `campaign_detect.synth.moments`). Not together
+        with `kinds`.
 
     Returns
     -------
@@ -142,7 +172,7 @@ def generate(
     if days < 2:
         raise InputError(f"days: {days} must be at least 2, so that planted groups have room")
     origin = _parse_start(start)
-    chosen = _kind_list(kinds)
+    chosen = _kind_list(kinds, mix)
     return assemble(n_posts, seed=seed, origin=origin, days=days, kinds=chosen, ctx_extra={})
 
 
@@ -159,9 +189,9 @@ def assemble(
     span = days * DAY
     if scale is None:
         scale = min(1.0, n_posts / 100_000) ** 0.5
-    ctx = Ctx(span=span, scale=scale, **ctx_extra)
+    ctx = Ctx(span=span, scale=scale, origin_weekday=origin.weekday(), **ctx_extra)
     planted = [
-        _BUILDERS[kind](np.random.default_rng([seed, 1000 + KINDS.index(kind)]), ctx)
+        _BUILDERS[kind](np.random.default_rng([seed, 1000 + _ALL_KINDS.index(kind)]), ctx)
         for kind in kinds
     ]
     n_planted = sum(len(g.t) for g in planted)

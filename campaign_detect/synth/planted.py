@@ -46,6 +46,7 @@ class Ctx:
     scale: float  # group-size factor: 1 at >= 100k posts, smaller for small test sets
     hashtag: str | None = None  # script_push overrides (the bundled sample)
     target: str | None = None
+    origin_weekday: int = 0  # weekday of the period's start (Monday 0), for weekly habits
 
 
 _PERSONAL = [

@@ -1,0 +1,351 @@
+"""The audience test (experimental, setting ``audience_test``; issue 11): is a cluster's
+co-posting explained by everyone else who posted the same thing at the same time?
+
+A crowd reacting to one moment (a goal, an earthquake, the Friday prayer, a comeback) is
+part of a larger audience that reacts at the same moments: on the object the crowd pushes,
+its members co-post with the object's *other* users about as densely as with each other.
+A campaign inside busy traffic (a hijack of a popular tag, a copypasta, a ring on its own
+tags, a flood on a fresh tag) co-posts among its members far more densely than with the
+rest of that object's users, or that object has no other users at all.
+
+For each final cluster:
+
+1. its *synchronised posts*: members' posts inside the cluster's window that another
+   member matched on the same object within Δt (the co-action window);
+2. its *pushed objects*: objects (hashtag, mention, URL, share target, text) carried by at
+   least half of those synchronised posts;
+3. for each pushed object, every post of it in the data within `block` of the window, by
+   members and by everyone else ("outsiders"); with ``mm`` the pairs of member posts by two
+   different members within Δt, ``mx`` the member-outsider pairs within Δt, ``m`` and ``x``
+   the member and outsider posts, the *density ratio*
+   ``rho = (mx / (m · x)) / (mm / P)``, ``P`` the pairs of member posts by different
+   members: how densely members co-post with outsiders, relative to among themselves
+   (1: the members are exchangeable with the object's other users at those times; 0: no
+   outsider posts near them, or none at all);
+4. bounds on each ``rho`` from resampling the outsiders as accounts (a Poisson bootstrap,
+   5% and 95%): a couple of leftover accounts are no audience and decide nothing, hundreds
+   reacting at the same moments are one; an object nobody else posts near the window
+   decides nothing either (there is no audience to compare with);
+5. ``audience_verdict``: ``"campaign"`` when on some pushed object the upper bound is under
+   `CROWD_DENSITY` (that object is theirs: nobody else posts it with them), ``"crowd"``
+   when on every pushed object the lower bound is at least `CROWD_DENSITY`, null otherwise
+   (undecided: the repetition rule decides). ``audience_ratio`` is the smallest ``rho``
+   over the pushed objects and ``audience_object`` that object. Null when the cluster has
+   no pushed object with member pairs.
+
+Assumptions: within the block an object's posts by members and by outsiders would be
+exchangeable if the members were just part of the audience (no account-level rhythm is
+modelled here; the account-rhythm null of `score` still applies). Known failure cases: a
+crowd that is the *whole* audience of its object (a fresh tag used only by the crowd) has
+no outsiders, so the test cannot tell it from a flood and leaves it to the repetition
+rule; a campaign whose *other* members (not in this cluster) or organic adopters post the
+same object at the same time reads as explained, since they are outsiders to this cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+
+from campaign_detect.objects import SIGNIFICANCE_KINDS
+
+__all__ = ["CROWD_DENSITY", "audience_ratios"]
+
+CROWD_DENSITY = 0.5
+"""A cluster whose members co-post with the rest of its pushed objects' audience at least
+half as densely as among themselves is explained by that audience (a crowd)."""
+
+
+def _sorted_counts(
+    group: np.ndarray, member: np.ndarray, t: np.ndarray, window_s: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sorted by (group, t): the order, and per sorted row the member rows and all rows
+    after it in its group within `window_s`."""
+    if len(t) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    t = t - t.min()
+    span = int(t.max()) + 2 * window_s + 1
+    key = group.astype(np.int64) * span + t
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    flag = member[order].astype(np.int64)
+    hi = np.searchsorted(key, key + window_s, side="right")
+    cum = np.concatenate([[0], np.cumsum(flag)])
+    position = np.arange(len(key))
+    return order, cum[hi] - cum[position + 1], hi - position - 1
+
+
+def _pair_counts(
+    group: np.ndarray,
+    account: np.ndarray,
+    member: np.ndarray,
+    t: np.ndarray,
+    window_s: int,
+    n_groups: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: member-member pairs by different members within the window, and
+    member-outsider pairs within the window."""
+    order, members_after, all_after = _sorted_counts(group, member, t, window_s)
+    g = group[order]
+    is_member = member[order]
+    mm_all = np.bincount(g, weights=np.where(is_member, members_after, 0), minlength=n_groups)
+    mx = np.bincount(
+        g,
+        weights=np.where(is_member, all_after - members_after, members_after),
+        minlength=n_groups,
+    )
+    # pairs of one member's own posts: same sweep keyed by (group, account)
+    pair_key = group.astype(np.int64) * (int(account.max()) + 1 if len(account) else 1) + account
+    order2, same_after, _ = _sorted_counts(pair_key, member, t, window_s)
+    same = np.bincount(
+        group[order2], weights=np.where(member[order2], same_after, 0), minlength=n_groups
+    )
+    return mm_all - same, mx
+
+
+def audience_ratios(
+    posts: pl.DataFrame,
+    rows: pl.DataFrame,
+    clusters: pl.DataFrame,
+    members: pl.DataFrame,
+    *,
+    window: timedelta,
+    block: timedelta = timedelta(days=1),
+    objects: Sequence[str] = SIGNIFICANCE_KINDS,
+    seed: int = 0,
+) -> pl.DataFrame:
+    """``cluster, audience_ratio, audience_object`` for every cluster of `clusters`.
+
+    `rows` are the object rows of all `posts` (``pidx, kind, object``, as
+    `campaign_detect.objects.object_rows` makes them); `members` has ``cluster, account``;
+    `clusters` has ``cluster, start, end``.
+    """
+    schema = {
+        "cluster": pl.UInt32,
+        "audience_ratio": pl.Float64,
+        "audience_object": pl.String,
+        "audience_verdict": pl.String,
+    }
+    if clusters.is_empty():
+        return pl.DataFrame(schema=schema)
+    window_s = max(1, int(window.total_seconds()))
+    obj, windows, membership, mine = _members_posts(posts, rows, clusters, members, objects)
+    if mine.is_empty():
+        return _undecided(windows)
+    pushed = _pushed_objects(_synchronised(mine, window_s), windows)
+    if pushed.is_empty():
+        return _undecided(windows)
+    near = _near(pushed, obj, membership, int(block.total_seconds()))
+    ratios = _ratios(near, window_s, seed)
+    return windows.select("cluster").join(ratios, on="cluster", how="left")
+
+
+def _undecided(windows: pl.DataFrame) -> pl.DataFrame:
+    return windows.select("cluster").with_columns(
+        pl.lit(None, pl.Float64).alias("audience_ratio"),
+        pl.lit(None, pl.String).alias("audience_object"),
+        pl.lit(None, pl.String).alias("audience_verdict"),
+    )
+
+
+def _members_posts(
+    posts: pl.DataFrame,
+    rows: pl.DataFrame,
+    clusters: pl.DataFrame,
+    members: pl.DataFrame,
+    objects: Sequence[str],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The object rows of all posts (with times and account codes), the clusters' windows,
+    their membership, and the members' object rows inside their cluster's window."""
+    codes = posts.select(pl.col("account").rank("dense").cast(pl.Int64).alias("acode"))
+    base = posts.select(
+        pl.col("ts").dt.epoch("s").alias("t"), "account", codes["acode"]
+    ).with_row_index("pidx")
+    obj = (
+        rows.filter(pl.col("kind").is_in(list(objects)))
+        .select("pidx", "kind", "object")
+        .join(base, on="pidx")
+    )
+    windows = clusters.select(
+        pl.col("cluster").cast(pl.UInt32),
+        pl.col("start").dt.epoch("s").alias("start_s"),
+        pl.col("end").dt.epoch("s").alias("end_s"),
+    )
+    membership = members.select(pl.col("cluster").cast(pl.UInt32), "account").unique()
+    mine = (
+        obj.join(membership, on="account")
+        .join(windows, on="cluster")
+        .filter(pl.col("t").is_between(pl.col("start_s"), pl.col("end_s")))
+    )
+    return obj, windows, membership, mine
+
+
+def _synchronised(mine: pl.DataFrame, window_s: int) -> pl.DataFrame:
+    """Members' object rows matched on the same object by another member within Δt."""
+    # 1. synchronised posts: matched on the same object by another member within Δt
+    mine = mine.with_columns(
+        pl.struct("cluster", "kind", "object").rank("dense").cast(pl.Int64).alias("g")
+    ).sort("g", "t", "acode")
+    g = mine["g"].to_numpy() - 1
+    t = mine["t"].to_numpy()
+    a = mine["acode"].to_numpy()
+    everyone = np.ones(len(g), dtype=bool)
+    order, after_all, _ = _sorted_counts(g, everyone, t, window_s)
+    # partners before or after, by any member; then remove the row's own account's posts
+    before = np.zeros(len(g), dtype=np.int64)
+    rev_order, rev_after, _ = _sorted_counts(g, everyone, -t, window_s)
+    before[rev_order] = rev_after
+    total = np.zeros(len(g), dtype=np.int64)
+    total[order] = after_all
+    total += before
+    key2 = g.astype(np.int64) * (int(a.max()) + 1) + a
+    order_s, after_s, _ = _sorted_counts(key2, everyone, t, window_s)
+    rev_s, rev_after_s, _ = _sorted_counts(key2, everyone, -t, window_s)
+    own = np.zeros(len(g), dtype=np.int64)
+    own[order_s] += after_s
+    own[rev_s] += rev_after_s
+    synced = mine.with_columns(pl.Series("synced", (total - own) > 0)).filter("synced")
+    return synced
+
+
+def _pushed_objects(synced: pl.DataFrame, windows: pl.DataFrame) -> pl.DataFrame:
+    """The objects in at least half of each cluster's synchronised posts."""
+    # 2. pushed objects: in at least half of the cluster's synchronised posts
+    n_synced = synced.group_by("cluster").agg(pl.col("pidx").n_unique().alias("n_synced"))
+    return (
+        synced.group_by("cluster", "kind", "object")
+        .agg(pl.col("pidx").n_unique().alias("k"))
+        .join(n_synced, on="cluster")
+        .filter(pl.col("k") >= 0.5 * pl.col("n_synced"))
+        .join(windows, on="cluster")
+        .select("cluster", "kind", "object", "start_s", "end_s")
+    )
+
+
+def _near(
+    pushed: pl.DataFrame, obj: pl.DataFrame, membership: pl.DataFrame, block_s: int
+) -> pl.DataFrame:
+    """Every post of each pushed object within `block_s` of its cluster's window, members
+    and outsiders, one row per (pushed object, post)."""
+    # 3. every post of each pushed object near the window, members and outsiders
+    return (
+        pushed.join(obj, on=["kind", "object"])
+        .filter(pl.col("t").is_between(pl.col("start_s") - block_s, pl.col("end_s") + block_s))
+        .join(
+            membership.with_columns(pl.lit(True).alias("member")),
+            on=["cluster", "account"],
+            how="left",
+        )
+        .with_columns(
+            pl.col("member").fill_null(False),
+            pl.struct("cluster", "kind", "object").rank("dense").cast(pl.Int64).alias("pg"),
+        )
+        .unique(["pg", "pidx"])
+    )
+
+
+def _ratios(near: pl.DataFrame, window_s: int, seed: int) -> pl.DataFrame:
+    """Per cluster: the smallest density ratio over its pushed objects, that object, and
+    the verdict its bounds give."""
+    pg = near["pg"].to_numpy() - 1
+    n_groups = int(pg.max()) + 1
+    member = near["member"].to_numpy()
+    acode = near["acode"].to_numpy()
+    mm, mx = _pair_counts(pg, acode, member, near["t"].to_numpy(), window_s, n_groups)
+    per_group = (
+        near.group_by("pg", "cluster", "kind", "object", "account")
+        .agg(pl.col("member").first(), pl.len().alias("n"))
+        .group_by("pg", "cluster", "kind", "object")
+        .agg(
+            pl.col("n").filter(pl.col("member")).sum().alias("m"),
+            pl.col("n").filter(~pl.col("member")).sum().alias("x"),
+            (pl.col("n") * (pl.col("n") - 1) / 2).filter(pl.col("member")).sum().alias("own"),
+        )
+        .sort("pg")
+    )
+    m = per_group["m"].to_numpy().astype(float)
+    x = per_group["x"].to_numpy().astype(float)
+    possible = m * (m - 1) / 2 - per_group["own"].to_numpy()
+    mm_g = mm[per_group["pg"].to_numpy() - 1]
+    mx_g = mx[per_group["pg"].to_numpy() - 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = mm_g / possible
+        across = np.where(x > 0, mx_g / (m * x), 0.0)
+        # no outsider at all: no audience to compare with, so the object decides nothing
+        rho = np.where((mm_g > 0) & (x > 0), across / inside, np.nan)
+    low, high = _bootstrap_bounds(near, pg, member, window_s, inside, m, n_groups, seed=seed)
+    index = per_group["pg"].to_numpy() - 1
+    ratios = (
+        per_group.select("cluster", "kind", "object")
+        .with_columns(
+            pl.Series("rho", rho), pl.Series("low", low[index]), pl.Series("high", high[index])
+        )
+        .filter(pl.col("rho").is_not_nan())
+        .sort("cluster", "rho", "kind", "object")
+        .group_by("cluster", maintain_order=True)
+        .agg(
+            pl.col("rho").first().alias("audience_ratio"),
+            (pl.col("kind").first() + ":" + pl.col("object").first()).alias("audience_object"),
+            # one pushed object that is conclusively theirs: not a crowd; every pushed
+            # object conclusively shared with an audience: a crowd; else undecided
+            pl.when((pl.col("high") < CROWD_DENSITY).any())
+            .then(pl.lit("campaign"))
+            .when((pl.col("low") >= CROWD_DENSITY).all())
+            .then(pl.lit("crowd"))
+            .alias("audience_verdict"),
+        )
+    )
+    return ratios
+
+
+def _bootstrap_bounds(
+    near: pl.DataFrame,
+    pg: np.ndarray,
+    member: np.ndarray,
+    window_s: int,
+    inside: np.ndarray,
+    m: np.ndarray,
+    n_groups: int,
+    *,
+    seed: int,
+    draws: int = 200,
+    level: float = 0.05,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper `level` bounds of each group's density ratio when the outsiders are
+    resampled as accounts (a Poisson bootstrap over outsider accounts): two leftover
+    accounts are no audience and decide nothing, a few hundred reacting at the same
+    moments are one. A group without outsiders has both bounds 0."""
+    t = near["t"].to_numpy()
+    order, fwd, _ = _sorted_counts(pg, member, t, window_s)
+    partners = np.zeros(len(t), dtype=np.int64)
+    partners[order] = fwd
+    order_r, bwd, _ = _sorted_counts(pg, member, -t, window_s)
+    partners[order_r] += bwd
+    outsiders = (
+        pl.DataFrame(
+            {"pg": pg, "acode": near["acode"].to_numpy(), "partners": partners, "member": member}
+        )
+        .filter(~pl.col("member"))
+        .group_by("pg", "acode")
+        .agg(pl.col("partners").sum().alias("mx"), pl.len().alias("x"))
+        .sort("pg", "acode")
+    )
+    low = np.zeros(n_groups)
+    high = np.zeros(n_groups)
+    rng = np.random.default_rng(seed)
+    for (group,), part in outsiders.group_by("pg", maintain_order=True):
+        gi = int(group)  # type: ignore[call-overload]
+        if not inside[gi] > 0:
+            continue
+        weights = rng.poisson(1.0, size=(draws, part.height)).astype(np.float64)
+        mx_star = weights @ part["mx"].to_numpy().astype(np.float64)
+        x_star = weights @ part["x"].to_numpy().astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho_star = np.where(x_star > 0, mx_star / (m[gi] * x_star), 0.0) / inside[gi]
+        low[gi] = float(np.quantile(rho_star, level))
+        high[gi] = float(np.quantile(rho_star, 1 - level))
+    return low, high
