@@ -31,6 +31,7 @@ from campaign_detect.report.render import (
     render_scan,
     render_templates,
 )
+from campaign_detect.synth import MIXES
 
 if TYPE_CHECKING:
     from campaign_detect.pipeline import ScanResult
@@ -495,7 +496,16 @@ def explain(rank: int, fmt: str, output: str | None, plot: bool, **options: Any)
     show_default=True,
     help="File format of the posts (truth.csv and groups.json are always written).",
 )
-def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
+@click.option(
+    "--mix",
+    type=click.Choice(sorted(MIXES)),
+    default="default",
+    show_default=True,
+    help="Which planted kinds: the default mix, or 'moments' (organic crowds a shared moment "
+    "explains and campaigns hidden in busy traffic, issue 11) on top of it.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not list the files written on stdout.")
+def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str, mix: str, quiet: bool) -> None:
     """Write synthetic posts with planted campaigns and hard negatives, plus the ground truth
     (truth.csv, groups.json), for demos, tests and benchmarks.
 
@@ -503,12 +513,14 @@ def synth(outdir: str, n_posts: int, seed: int, days: int, fmt: str) -> None:
     Examples:
       campaign-detect synth out/ --posts 100000 --seed 1
       campaign-detect synth out/ --posts 1000000 --format parquet
+      campaign-detect synth out/ --posts 100000 --mix moments -q
     """
     from campaign_detect.synth import generate, write
 
-    paths = write(generate(n_posts, seed=seed, days=days), outdir, fmt=fmt)
-    for name, path in sorted(paths.items()):
-        click.echo(f"{name}\t{path}")
+    paths = write(generate(n_posts, seed=seed, days=days, mix=mix), outdir, fmt=fmt)
+    if not quiet:
+        for name, path in sorted(paths.items()):
+            click.echo(f"{name}\t{path}")
 
 
 def _signal_format(func: F) -> F:

@@ -411,3 +411,15 @@ def test_a_six_row_file_with_no_template_scans(tmp_path):
         assert result.exit_code in (0, 2), result.stderr  # 2: explain finds no cluster 1
         assert "Traceback" not in result.stderr
         assert "unexpected" not in result.stderr
+
+
+def test_synth_quiet_and_the_moments_mix(tmp_path):
+    quiet = run("synth", str(tmp_path / "q"), "--posts", "3000", "-q")
+    assert quiet.exit_code == 0, quiet.stderr
+    assert quiet.stdout == ""
+    assert (tmp_path / "q" / "posts.csv").is_file()
+    moments = run("synth", str(tmp_path / "m"), "--posts", "30000", "--mix", "moments", "-q")
+    assert moments.exit_code == 0, moments.stderr
+    groups = (tmp_path / "m" / "truth.csv").read_text(encoding="utf-8")
+    assert "live_match" in groups
+    assert "live_match" not in (tmp_path / "q" / "truth.csv").read_text(encoding="utf-8")
