@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -25,6 +26,8 @@ from campaign_detect.report.render import (
     INSPECT_FORMATS,
     SCAN_FORMATS,
     SIGNAL_FORMATS,
+    display_zone,
+    in_zone,
     render_bursts,
     render_explain,
     render_inspect,
@@ -413,12 +416,19 @@ def _scan(options: dict[str, Any]) -> ScanResult:
 )
 @output_option
 @click.option(
+    "--display-tz",
+    metavar="ZONE",
+    help="Show the table's times in this zone (e.g. Asia/Jakarta); JSON stays UTC.",
+)
+@click.option(
     "--html",
     "html_file",
     type=click.Path(dir_okay=False),
     help="Also write the self-contained HTML report (as `report` does) to this file.",
 )
-def scan_command(fmt: str, output: str | None, html_file: str | None, **options: Any) -> None:
+def scan_command(
+    fmt: str, output: str | None, display_tz: str | None, html_file: str | None, **options: Any
+) -> None:
     """Rank clusters of accounts that posted in coordination, each with its evidence.
 
     \b
@@ -430,10 +440,11 @@ def scan_command(fmt: str, output: str | None, html_file: str | None, **options:
     """
     output = _checked(options, output)
     html_file = _checked(options, html_file)
+    zone = display_zone(display_tz)
     result = _scan(options)
     if html_file:
         _html_write(result, html_file, options)
-    emit(render_scan(result, fmt), output)
+    emit(render_scan(result, fmt, zone), output)
 
 
 @cli.command()
@@ -450,7 +461,14 @@ def scan_command(fmt: str, output: str | None, html_file: str | None, **options:
     help="Also draw the cluster's posts per hour against its hashtag's traffic and baseline "
     "(a bar chart in the terminal; table format only).",
 )
-def explain(rank: int, fmt: str, output: str | None, plot: bool, **options: Any) -> None:
+@click.option(
+    "--display-tz",
+    metavar="ZONE",
+    help="Show times in this zone (e.g. Asia/Jakarta); JSON stays UTC.",
+)
+def explain(
+    rank: int, fmt: str, output: str | None, plot: bool, display_tz: str | None, **options: Any
+) -> None:
     """Print one cluster's whole evidence: script, window, sub-scores, significance, first
     movers, sample posts with their input rows, and the co-action events behind its links.
 
@@ -463,6 +481,7 @@ def explain(rank: int, fmt: str, output: str | None, plot: bool, **options: Any)
     if plot and fmt != "table":
         raise click.UsageError("--plot draws in the terminal: use it with --format table")
     output = _checked(options, output)
+    zone = display_zone(display_tz)
     result = _scan(options)
     records = result.records()
     chosen = [r for r in records if r["rank"] == rank]
@@ -471,7 +490,8 @@ def explain(rank: int, fmt: str, output: str | None, plot: bool, **options: Any)
             f"--cluster {rank}: no such cluster; this scan reported ranks "
             f"{[r['rank'] for r in records] or 'none'}"
         )
-    emit(_with_plot(chosen[0], result) if plot else render_explain(chosen[0], fmt), output)
+    shown = _with_plot(chosen[0], result, zone) if plot else render_explain(chosen[0], fmt, zone)
+    emit(shown, output)
 
 
 @cli.command()
@@ -760,7 +780,7 @@ def _html_write(result: ScanResult, path: str, options: dict[str, Any]) -> None:
         )
 
 
-def _with_plot(record: dict[str, Any], result: ScanResult) -> Output:
+def _with_plot(record: dict[str, Any], result: ScanResult, zone: ZoneInfo | None) -> Output:
     """The explain table of `record`, then its cluster's timeline as a terminal bar chart."""
     import polars as pl
 
@@ -770,7 +790,7 @@ def _with_plot(record: dict[str, Any], result: ScanResult) -> Output:
     row = result.clusters.filter(pl.col("rank") == record["rank"]).row(0, named=True)
 
     def draw(console: Console) -> None:
-        print_explain(record, console)
+        print_explain(in_zone(record, zone) if zone else record, console)
         print_timeline(cluster_timeline(result, row), console)
 
     return draw

@@ -146,3 +146,16 @@ def test_headlines_name_what_the_cluster_pushes_not_what_everyone_posts():
     assert _pushed(members, "hashtags", _users(crowd, "hashtags"), n, 0.05) == ["fresh"]
     # one member's incidental @jokowi is no target; the one all ten tag is
     assert _pushed(members, "mentions", _users(crowd, "mentions"), n, 0.05) == ["target"]
+
+
+def test_display_tz_shows_local_times_and_leaves_json_in_utc():
+    table = run("scan", SAMPLE, "--display-tz", "Asia/Jakarta")
+    assert "window (Asia/Jakarta)" in table or "Asia/Jakarta" in table
+    assert "09-21 06:29 → 2023-09-22 00:23" in table  # 23:29 UTC is 06:29 WIB next day
+    explained = run("explain", SAMPLE, "--cluster", "1", "--display-tz", "Asia/Jakarta")
+    assert "2023-09-21T06:29:10+07:00" in explained
+    doc = json.loads(run("scan", SAMPLE, "--display-tz", "Asia/Jakarta", "--format", "json"))
+    assert doc["clusters"][0]["start"].endswith("Z")
+    bad = CliRunner().invoke(cli, ["scan", SAMPLE, "--display-tz", "Mars/Base"])
+    assert bad.exit_code == 2
+    assert "unknown time zone" in bad.stderr

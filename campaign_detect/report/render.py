@@ -7,8 +7,10 @@ to stdout or to a file, so every format of every command can be saved with ``-o`
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from campaign_detect.errors import InputError
 from campaign_detect.report.output import Output
@@ -33,6 +35,8 @@ __all__ = [
     "SCAN_FORMATS",
     "SIGNAL_FORMATS",
     "cluster_rows",
+    "display_zone",
+    "in_zone",
     "render_bursts",
     "render_explain",
     "render_inspect",
@@ -106,9 +110,43 @@ def cluster_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-def render_scan(result: ScanResult, fmt: str) -> Output:
-    """The scan as ``table`` (for reading), ``json`` (the contract), ``jsonl`` (one
-    cluster a line), ``csv`` (one cluster a row, formula-safe) or ``markdown``."""
+_TIME_KEYS = ("start", "end", "ts", "ts_a", "ts_b", "hour")
+
+
+def in_zone(value: Any, zone: ZoneInfo) -> Any:
+    """A record (or list, or value) with every UTC time string shown in `zone`, as ISO 8601
+    with its offset; other values unchanged. For people: the JSON contract stays UTC."""
+    if isinstance(value, dict):
+        return {
+            k: _shift(v, zone) if k in _TIME_KEYS and isinstance(v, str) else in_zone(v, zone)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [in_zone(v, zone) for v in value]
+    return value
+
+
+def _shift(text: str, zone: ZoneInfo) -> str:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def display_zone(name: str | None) -> ZoneInfo | None:
+    """The zone of ``--display-tz``, or None for UTC."""
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(
+            f"--display-tz: unknown time zone {name!r}; use an IANA name, e.g. Asia/Jakarta"
+        ) from exc
+
+
+def render_scan(result: ScanResult, fmt: str, zone: ZoneInfo | None = None) -> Output:
+    """The scan as ``table`` (for reading, times in `zone` when given), ``json`` (the
+    contract), ``jsonl`` (one cluster a line), ``csv`` (one cluster a row, formula-safe) or
+    ``markdown``."""
     _check(fmt, SCAN_FORMATS)
     if fmt == "json":
         return result.to_json()
@@ -116,9 +154,10 @@ def render_scan(result: ScanResult, fmt: str) -> Output:
     if fmt == "table":
         return partial(
             print_clusters,
-            records,
+            in_zone(records, zone) if zone else records,
             selection=result.selection.to_dict(),
             config=result.config.to_dict(),
+            zone=str(zone) if zone else "UTC",
         )
     if fmt == "jsonl":
         return dumps_lines(records)
@@ -129,10 +168,13 @@ def render_scan(result: ScanResult, fmt: str) -> Output:
     return "## Suspicious clusters\n\n" + body + ("\n" + notes + "\n" if notes else "")
 
 
-def render_explain(record: dict[str, Any], fmt: str) -> Output:
-    """One cluster's record: ``table`` (its whole evidence) or ``json`` (as in the scan)."""
+def render_explain(record: dict[str, Any], fmt: str, zone: ZoneInfo | None = None) -> Output:
+    """One cluster's record: ``table`` (its whole evidence, times in `zone` when given) or
+    ``json`` (as in the scan)."""
     _check(fmt, EXPLAIN_FORMATS)
-    return dumps(record) if fmt == "json" else partial(print_explain, record)
+    if fmt == "json":
+        return dumps(record)
+    return partial(print_explain, in_zone(record, zone) if zone else record)
 
 
 def render_inspect(summary: dict[str, Any], fmt: str) -> Output:

@@ -119,6 +119,7 @@ def print_clusters(
     *,
     selection: dict[str, Any] | None = None,
     config: dict[str, Any] | None = None,
+    zone: str = "UTC",
 ) -> None:
     """The ranked clusters, one line each, with the explanation underneath; when there are
     none, how many were scored and what each reporting rule removed."""
@@ -133,7 +134,7 @@ def print_clusters(
     columns = _cluster_columns(console.width, compact)
     for name, justify, _, _ in columns:
         table.add_column(
-            name,
+            name.replace("UTC", zone),
             justify=justify,  # type: ignore[arg-type]
             no_wrap=name.startswith("window"),
             overflow="fold",
