@@ -34,6 +34,7 @@ from campaign_detect.report.render import (
     render_scan,
     render_templates,
 )
+from campaign_detect.report.saved import read_saved_run, saved_run_or_none
 from campaign_detect.synth import MIXES
 
 if TYPE_CHECKING:
@@ -421,13 +422,25 @@ def _scan(options: dict[str, Any]) -> ScanResult:
     help="Show the table's times in this zone (e.g. Asia/Jakarta); JSON stays UTC.",
 )
 @click.option(
+    "--save",
+    "save_file",
+    type=click.Path(dir_okay=False),
+    help="Also save the run (the JSON report plus every post of every cluster) to this "
+    ".json file, for explain and posts to read without scanning again.",
+)
+@click.option(
     "--html",
     "html_file",
     type=click.Path(dir_okay=False),
     help="Also write the self-contained HTML report (as `report` does) to this file.",
 )
 def scan_command(
-    fmt: str, output: str | None, display_tz: str | None, html_file: str | None, **options: Any
+    fmt: str,
+    output: str | None,
+    display_tz: str | None,
+    save_file: str | None,
+    html_file: str | None,
+    **options: Any,
 ) -> None:
     """Rank clusters of accounts that posted in coordination, each with its evidence.
 
@@ -437,13 +450,18 @@ def scan_command(
       campaign-detect scan fixtures/kami_umkm_sample.csv --format json | jq '.clusters[0]'
       campaign-detect scan posts.parquet --window 10m --top 20 --format csv -o clusters.csv
       campaign-detect scan fixtures/kami_umkm_sample.csv --html report.html
+      campaign-detect scan fixtures/kami_umkm_sample.csv --save run.json
     """
     output = _checked(options, output)
     html_file = _checked(options, html_file)
+    if save_file is not None:
+        check_output(save_file, options["inputs"], suffixes=(".json",), kind="saved run")
     zone = display_zone(display_tz)
     result = _scan(options)
     if html_file:
         _html_write(result, html_file, options)
+    if save_file:
+        emit(result.to_saved(), save_file)
     emit(render_scan(result, fmt, zone), output)
 
 
@@ -477,20 +495,28 @@ def explain(
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 2 --format json
       campaign-detect explain fixtures/kami_umkm_sample.csv --cluster 1 --plot
+      campaign-detect explain run.json --cluster 2   # a run saved with scan --save
     """
     if plot and fmt != "table":
         raise click.UsageError("--plot draws in the terminal: use it with --format table")
     output = _checked(options, output)
     zone = display_zone(display_tz)
-    result = _scan(options)
-    records = result.records()
+    saved = saved_run_or_none(options["inputs"])
+    if saved is not None and plot:
+        raise BadInput("--plot needs the posts: explain the input files, not a saved run")
+    result = None if saved is not None else _scan(options)
+    records = result.records() if result is not None else saved["clusters"]  # type: ignore[index]
     chosen = [r for r in records if r["rank"] == rank]
     if not chosen:
         raise BadInput(
             f"--cluster {rank}: no such cluster; this scan reported ranks "
             f"{[r['rank'] for r in records] or 'none'}"
         )
-    shown = _with_plot(chosen[0], result, zone) if plot else render_explain(chosen[0], fmt, zone)
+    shown = (
+        _with_plot(chosen[0], result, zone)
+        if plot and result is not None
+        else render_explain(chosen[0], fmt, zone)
+    )
     emit(shown, output)
 
 
@@ -818,3 +844,34 @@ def report_command(output: str, **options: Any) -> None:
     """
     check_output(output, options["inputs"])
     _html_write(_scan(options), output, options)
+
+
+@cli.command("posts")
+@click.argument("run", metavar="RUN.json", type=click.Path(dir_okay=False))
+@click.option("--cluster", "rank", type=click.IntRange(1), help="Only this cluster (rank).")
+@format_option(("csv", "jsonl"), "csv (formula-safe) or jsonl (one post a line).")
+@output_option
+def posts_command(run: str, rank: int | None, fmt: str, output: str | None) -> None:
+    """Export every post of a saved run's clusters (its members' posts inside its window)
+    with the input file and row it came from and its URL: the material to read and quote.
+
+    \b
+    Examples:
+      campaign-detect scan fixtures/kami_umkm_sample.csv --save run.json -q
+      campaign-detect posts run.json --cluster 1 -o cluster1.csv
+    """
+    from campaign_detect.report.tabular import write_csv
+    from campaign_detect.values import dumps_lines
+
+    if output is not None:
+        check_output(output, [run])
+    document = read_saved_run(run)
+    chosen = [p for p in document["posts"] if rank is None or p["rank"] == rank]
+    if rank is not None and not chosen:
+        ranks = sorted({p["rank"] for p in document["posts"]})
+        raise BadInput(f"--cluster {rank}: no such cluster in {run}; it holds ranks {ranks}")
+    if fmt == "jsonl":
+        emit(dumps_lines(chosen), output)
+        return
+    header = list(chosen[0]) if chosen else ["rank", "post_id", "account", "ts", "text"]
+    emit(write_csv(header, ([p.get(k) for k in header] for p in chosen)), output)

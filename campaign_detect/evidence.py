@@ -19,7 +19,7 @@ from campaign_detect.values import human_duration
 from campaign_detect.values import iso_z as _iso
 from campaign_detect.values import round_float as _num
 
-__all__ = ["cluster_events", "cluster_records", "explain"]
+__all__ = ["cluster_events", "cluster_posts", "cluster_records", "explain"]
 
 SAMPLE_POSTS = 5
 SAMPLE_EVENTS = 10
@@ -351,4 +351,22 @@ def cluster_events(
         .filter(pl.col("cluster") == pl.col("cluster_b"))
         .sort("cluster", "ts_a", "code_a", "code_b", "kind", "object", maintain_order=True)
         .select("cluster", *events.columns)
+    )
+
+
+def cluster_posts(
+    clusters: pl.DataFrame, members: pl.DataFrame, posts: pl.DataFrame
+) -> pl.DataFrame:
+    """Every post of every reported cluster: its members' posts inside its window, with the
+    cluster's ``rank`` and where each post came from (``file``, ``row``, ``url``), in rank
+    then time order."""
+    columns = ["post_id", "account_name", "ts", "text", "platform", "file", "row"]
+    columns += [c for c in ("url", "display_name") if c in posts.columns]
+    return (
+        posts.join(members.select("account", "cluster"), on="account")
+        .join(clusters.select("cluster", "rank", "start", "end"), on="cluster")
+        .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
+        .select(pl.col("rank").cast(pl.Int64), *columns)
+        .rename({"account_name": "account"})
+        .sort("rank", "ts", "post_id")
     )

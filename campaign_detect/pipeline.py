@@ -18,18 +18,20 @@ from campaign_detect._version import __version__
 from campaign_detect.clusters import Candidates, compete, find_clusters
 from campaign_detect.config import ScanConfig
 from campaign_detect.errors import AnalysisError
-from campaign_detect.evidence import cluster_events, cluster_records
+from campaign_detect.evidence import cluster_events, cluster_posts, cluster_records
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
 from campaign_detect.score import Selection, score_clusters, select_clusters
 from campaign_detect.score.audience import audience_ratios
 from campaign_detect.signals import CoactionResult, Signals, TemplateResult, detect_signals
-from campaign_detect.values import dumps, format_duration
+from campaign_detect.values import dumps, format_duration, iso_z
 
-__all__ = ["SCHEMA_VERSION", "ScanResult", "scan"]
+__all__ = ["SAVED_RUN", "SCHEMA_VERSION", "ScanResult", "scan"]
 
 SCHEMA_VERSION = "1.2"
+# the first key of a run saved with ``scan --save`` (what `explain` and `posts` look for)
+SAVED_RUN = "campaign_detect scan --save"
 _STAGES = 5  # progress steps: co-action, bursts, templates, clusters, scores
 
 
@@ -105,6 +107,20 @@ class ScanResult:
     def to_json(self) -> str:
         """The JSON report: same input and settings give byte-identical text."""
         return dumps(self.to_dict())
+
+    def cluster_posts(self) -> pl.DataFrame:
+        """Every post of every reported cluster (its members' posts in its window), with
+        the cluster's rank and the post's input file, row and URL."""
+        return cluster_posts(self.clusters, self.members, self.posts)
+
+    def to_saved(self) -> str:
+        """The JSON report plus every post of every reported cluster (``posts``), marked as
+        a saved run that `explain` and `posts` read instead of scanning again."""
+        document = {"saved_run": SAVED_RUN, **self.to_dict()}
+        document["posts"] = [
+            {**row, "ts": iso_z(row["ts"])} for row in self.cluster_posts().iter_rows(named=True)
+        ]
+        return dumps(document)
 
 
 def _loaded(

@@ -1,0 +1,63 @@
+"""A saved run (`scan --save`) is read back by `explain` and `posts` without scanning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import campaign_detect.cli as cli_module
+from campaign_detect.cli import cli
+
+SAMPLE = str(Path(__file__).parent.parent / "fixtures" / "kami_umkm_sample.csv")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [*args, "-q"] if args[0] != "posts" else list(args))
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("run") / "run.json"
+    result = run("scan", SAMPLE, "--save", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def test_explain_reads_a_saved_run_without_scanning(saved, monkeypatch):
+    scanned = run("explain", SAMPLE, "--cluster", "2", "--format", "json").stdout
+
+    def no_scan(*_args, **_kwargs):
+        raise AssertionError("explain scanned again")
+
+    monkeypatch.setattr(cli_module, "_scan", no_scan)
+    again = run("explain", str(saved), "--cluster", "2", "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout) == json.loads(scanned)
+
+
+def test_posts_exports_every_post_of_a_cluster_with_its_row(saved):
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    result = run("posts", str(saved), "--cluster", "1")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == doc["clusters"][0]["n_posts"]
+    assert {r["account"] for r in rows} == set(doc["clusters"][0]["accounts"])
+    assert all(r["row"].isdigit() and r["file"].endswith(".csv") for r in rows)
+    lines = run("posts", str(saved), "--format", "jsonl").stdout.splitlines()
+    assert len(lines) == sum(c["n_posts"] for c in doc["clusters"])
+
+
+def test_posts_refuses_what_is_not_a_saved_run(tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text('{"clusters": []}', encoding="utf-8")
+    result = run("posts", str(other))
+    assert result.exit_code == 2
+    assert "not a run saved with" in result.stderr
+    missing = run("posts", str(saved_path := tmp_path / "none.json"))
+    assert missing.exit_code == 2
+    assert str(saved_path) in missing.stderr
