@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from campaign_detect.load.columns import (
     resolve_override_keys,
 )
 from campaign_detect.load.formats import EXPORT_FORMATS, unknown_json_error
+from campaign_detect.load.limits import EARLIEST_PLAUSIBLE_TIME, FUTURE_SLACK
 from campaign_detect.load.normalise import RejectedRows, finish, project
 from campaign_detect.load.readers import (
     FFFD,
@@ -269,7 +270,7 @@ def _collect(
     scanned NDJSON file with invalid UTF-8 through the lossy reader)."""
     try:
         return pl.concat(frames, how="vertical").collect()
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
         pass
     except InputError as exc:  # raised inside a time parse: polars appends its plan
         raise InputError(str(exc).split("\n", 1)[0]) from None
@@ -280,18 +281,24 @@ def _collect(
             continue
         except InputError as exc:
             raise InputError(str(exc).split("\n", 1)[0]) from None
-        except pl.exceptions.PolarsError as exc:
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             retry = None
-            if raw.format == "jsonl" and "utf-8" in message.lower() and raw.path != "-":
-                retry = "lossy"
+            jsonl_retry = "utf-8" in message.lower() or "json object" in message.lower()
+            if raw.format == "jsonl" and jsonl_retry and raw.path != "-":
+                retry = "lossy"  # read in memory; a line that is no object is malformed
             elif raw.format in ("csv", "tsv") and "more fields" in message and raw.path != "-":
                 retry = "ragged"
             if retry is not None:
                 retried, raws[i] = rebuild(i, retry)
                 parts.append(retried.collect())
                 continue
-            raise InputError(f"{raw.path}: cannot read as {raw.format} ({message})") from exc
+            raise InputError(
+                f"{raw.path}: cannot read as {raw.format} ({message}); the file is damaged: "
+                "export it again"
+                if isinstance(exc, pl.exceptions.PanicException)
+                else f"{raw.path}: cannot read as {raw.format} ({message})"
+            ) from exc
     return pl.concat(parts, how="vertical")
 
 
@@ -368,6 +375,25 @@ def _notices(
         if mapping != mappings[0]:
             diff = ", ".join(f"{k}={v.source}" for k, v in mapping.items() if v != mappings[0][k])
             notes.append(f"{raw.path}: columns differ from {raws[0].path}: {diff}")
+    return notes
+
+
+def _implausible_times(posts: pl.DataFrame) -> list[str]:
+    """A notice for the kept posts dated before `EARLIEST_PLAUSIBLE_TIME` or after now plus
+    `FUTURE_SLACK` (kept: such times are usually a wrong column or epoch unit)."""
+    latest = datetime.now(UTC) + FUTURE_SLACK
+    notes = []
+    for where, mask in (
+        (f"before {EARLIEST_PLAUSIBLE_TIME:%Y-%m-%d}", pl.col("ts") < EARLIEST_PLAUSIBLE_TIME),
+        (f"more than {FUTURE_SLACK.days} day after now", pl.col("ts") > latest),
+    ):
+        odd = posts.filter(mask).sort("file", "row")
+        if odd.height:
+            first = ", ".join(f"{f} row {r}" for f, r in odd.head(3).select("file", "row").rows())
+            notes.append(
+                f"{odd.height} post time(s) are {where} (first: {first}); kept: check the "
+                "time column (--time-col) or its unit"
+            )
     return notes
 
 
@@ -505,6 +531,7 @@ def load_posts(
         )
     report(progress, "normalise", 1, 1)
     ts = posts["ts"]
+    implausible = _implausible_times(posts)
     stats = InputStats(
         files=[
             FileInfo(
@@ -536,6 +563,7 @@ def load_posts(
             rejected=rejects.rejected,
             deduplicated=rejects.rows_deduplicated,
         )
+        + implausible
         + [f"{path}: the file is empty; skipped" for path in skipped],
     )
     return LoadedPosts(posts=posts, stats=stats)
