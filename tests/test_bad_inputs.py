@@ -411,3 +411,17 @@ def test_a_polars_panic_is_an_input_error_naming_the_file(tmp_path, monkeypatch)
     result = _scan(tmp_path / "time_string.parquet")
     assert result.exit_code == 2, (result.stderr, result.exception)
     assert re.search(r"time_string\.parquet: cannot read as parquet .*damaged", result.stderr)
+
+
+def test_a_permission_error_is_an_input_error_even_as_root(tmp_path, monkeypatch):
+    """What chmod 000 gives a user who is not root, made here for root too."""
+    path = tmp_path / "locked.csv"
+    path.write_text(HEADER + _rows(3))
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("campaign_detect.load.readers._open_file", denied)
+    result = _scan(path)
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    assert re.search(r"locked\.csv: cannot be read \(permission denied\).*chmod", result.stderr)
