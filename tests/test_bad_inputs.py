@@ -122,6 +122,19 @@ def _huge_field(folder: Path) -> None:
     (folder / "huge_field.csv").write_text(body)
 
 
+def _unclosed_quote(folder: Path) -> None:
+    """A quote that never closes: the rest of the file (600 KB) is one value."""
+    body = HEADER + _rows(5) + 'user1,1714560000,"never closed\n' + _rows(20_000, 5)
+    (folder / "unclosed.csv").write_text(body)
+
+
+def _ragged_with_long_field(folder: Path) -> None:
+    """A row with a field too many (read row by row then) and a 300 KB value (over the csv
+    module's own field limit, once an exit 1)."""
+    body = HEADER + _rows(5) + "user1,1714560000,x,extra\n" + f"user2,1714560060,{'y' * 300_000}\n"
+    (folder / "ragged_long.csv").write_text(body)
+
+
 def _wide_header(folder: Path) -> None:
     fields = MAX_HEADER_FIELDS * 2
     (folder / "wide.csv").write_text(",".join(f"c{i}" for i in range(fields)))
@@ -186,6 +199,20 @@ CASES: dict[str, Case] = {
         (6, 5, 1, 0),
         {FIELD_TOO_LONG: [6]},
         make=_huge_field,
+    ),
+    "unclosed_quote": Case(
+        "unclosed.csv",
+        2,
+        r"unclosed\.csv: cannot read as csv \(could not parse .*; check its quotes, --delimiter",
+        make=_unclosed_quote,
+    ),
+    "ragged_row_and_long_field": Case(
+        "ragged_long.csv",
+        0,
+        r"1 row\(s\) skipped: field too long \(first: \S+ragged_long\.csv row 7\)",
+        (7, 5, 2, 0),
+        {"malformed record": [6], FIELD_TOO_LONG: [7]},
+        make=_ragged_with_long_field,
     ),
     "leading_zero_ids": Case("leading_zeros.csv", 0, account=(6, 6, 0, 0)),
     "empty_and_emoji_text": Case("empty_and_emoji_text.csv", 0, account=(6, 6, 0, 0)),

@@ -298,6 +298,11 @@ def _collect(
                 "export it again"
                 if isinstance(exc, pl.exceptions.PanicException)
                 else f"{raw.path}: cannot read as {raw.format} ({message})"
+                + (
+                    "; check its quotes, --delimiter and --encoding"
+                    if raw.format in ("csv", "tsv")
+                    else ""
+                )
             ) from exc
     return pl.concat(parts, how="vertical")
 

@@ -707,7 +707,7 @@ def _read_frame(
             return _Read(pl.scan_csv(path, **options), None)
         data, replaced = check_utf8(data)
         if ragged:
-            return _Read(ragged_csv(data, separator).lazy(), replaced)
+            return _Read(ragged_csv(data, separator, path).lazy(), replaced)
         return _Read(pl.read_csv(io.BytesIO(data), **options).lazy(), replaced)
     record_forced = forced if isinstance(forced, RecordFormat) else None
     if fmt == "jsonl":
