@@ -452,3 +452,14 @@ def test_a_permission_error_is_an_input_error_even_as_root(tmp_path, monkeypatch
     result = _scan(path)
     assert result.exit_code == 2, (result.stderr, result.exception)
     assert re.search(r"locked\.csv: cannot be read \(permission denied\).*chmod", result.stderr)
+
+
+def test_zero_width_characters_in_a_hashtags_column_are_removed_too(tmp_path):
+    path = tmp_path / "tags.csv"
+    path.write_text(
+        "username,created_at,text,hashtags\n"
+        'ana,1714557600,hi,"ta\u200bg,#u\u200dmkm"\n'
+        "bo,1714557660,hi,tag\n"
+    )
+    posts = load_posts(path).posts.sort("row")
+    assert posts["hashtags"].to_list() == [["tag", "umkm"], ["tag"]]

@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 
 from campaign_detect.entities import (
+    INVISIBLE,
     canonical_urls,
     extract_hashtags,
     extract_mentions,
@@ -175,6 +176,8 @@ def _entity_list(expr: pl.Expr, dtype: pl.DataType, kind: str, column: str) -> p
     else:
         items = _as_string(expr, dtype).str.extract_all(_TOKENS[kind])
     element = pl.element().str.strip_chars()
+    if kind != "urls":  # as in text: a zero-width character does not split or hide a tag
+        element = element.str.replace_all(INVISIBLE, "").str.strip_chars()
     if kind == "hashtags":
         element = element.str.normalize("NFKC").str.strip_chars_start("#").str.to_lowercase()
     elif kind == "mentions":
