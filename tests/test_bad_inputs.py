@@ -463,3 +463,12 @@ def test_zero_width_characters_in_a_hashtags_column_are_removed_too(tmp_path):
     )
     posts = load_posts(path).posts.sort("row")
     assert posts["hashtags"].to_list() == [["tag", "umkm"], ["tag"]]
+
+
+def test_a_column_name_with_a_line_break_keeps_the_message_on_one_line(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text('"bad\nname",other\n1,2\n')
+    with pytest.raises(InputError) as caught:
+        load_posts(path)
+    assert "\n" not in str(caught.value)
+    assert "bad\\nname" in str(caught.value)

@@ -8,8 +8,9 @@ why, and what the user should know (the notices the CLI prints to stderr).
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -402,6 +403,24 @@ def _implausible_times(posts: pl.DataFrame) -> list[str]:
     return notes
 
 
+def _one_line(load: Callable[..., LoadedPosts]) -> Callable[..., LoadedPosts]:
+    """Every `InputError` of `load` on one line: a column name or a value quoted in the
+    message may hold a line break."""
+
+    @functools.wraps(load)
+    def wrapper(*args: Any, **kwargs: Any) -> LoadedPosts:
+        try:
+            return load(*args, **kwargs)
+        except InputError as exc:
+            message = str(exc)
+            if "\n" not in message and "\r" not in message:
+                raise
+            raise InputError(message.replace("\r", "\\r").replace("\n", "\\n")) from exc
+
+    return wrapper
+
+
+@_one_line
 def load_posts(
     paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
