@@ -8,6 +8,7 @@ why, and what the user should know (the notices the CLI prints to stderr).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from campaign_detect.errors import InputError
@@ -29,7 +31,7 @@ from campaign_detect.load.columns import (
 )
 from campaign_detect.load.formats import EXPORT_FORMATS, unknown_json_error
 from campaign_detect.load.limits import EARLIEST_PLAUSIBLE_TIME, FUTURE_SLACK
-from campaign_detect.load.normalise import RejectedRows, finish, project
+from campaign_detect.load.normalise import MAX_EXAMPLES, RejectedRows, finish, project
 from campaign_detect.load.readers import (
     FFFD,
     SUPPORTED_FORMATS,
@@ -52,6 +54,8 @@ __all__ = [
 ]
 
 _SOURCE = "__source"
+#: The reject reason of a blank CSV line (every field empty; listed only when one occurs).
+BLANK_ROW = "blank row"
 
 
 @dataclass(frozen=True)
@@ -308,6 +312,28 @@ def _collect(
     return pl.concat(parts, how="vertical")
 
 
+def _blank_rows(collected: pl.DataFrame, raws: list[RawInput]) -> RejectedRows:
+    """The blank CSV lines (every field empty) the readers left out of the frame: their
+    count (a file's rows less those in the frame) and the first of them (row numbers missing
+    from the frame's)."""
+    count = 0
+    first: list[tuple[str, int]] = []
+    for index, raw in enumerate(raws):
+        if raw.rows_total is None:
+            continue
+        rows = collected.filter(pl.col(_SOURCE) == index)["row"].to_numpy()
+        missing = raw.rows_total - len(rows)
+        if missing <= 0:
+            continue
+        count += missing
+        if len(first) < MAX_EXAMPLES:
+            present = np.zeros(raw.rows_total + 1, dtype=bool)
+            present[rows.astype(np.int64)] = True
+            gaps = np.flatnonzero(~present[1:])[: MAX_EXAMPLES - len(first)] + 1
+            first += [(raw.path, int(r)) for r in gaps]
+    return RejectedRows(count, first)
+
+
 def _invalid_utf8_counts(
     collected: pl.DataFrame, raws: list[RawInput]
 ) -> tuple[int, list[tuple[str, int]]]:
@@ -535,13 +561,24 @@ def load_posts(
     report(progress, "read", len(files), len(files))
     collected = _collect(frames, raws, rebuild)
     report(progress, "normalise", 0, 1)
-    if collected.height == 0:
+    blank = _blank_rows(collected, raws)
+    if collected.height == 0 and not blank.count:
         raise InputError(f"{', '.join(files)}: no data rows to read")
     invalid_utf8 = _invalid_utf8_counts(collected, raws)
     per_file = dict(collected.group_by(_SOURCE).len().rows())
+    for index, raw in enumerate(raws):
+        if raw.rows_total is not None:
+            per_file[index] = raw.rows_total
     posts, rejects = finish(
         collected, strict=strict, keep_columns=keep_columns, merge_platforms=merge_platforms
     )
+    if blank.count:
+        rejects = dataclasses.replace(
+            rejects,
+            rows_read=rejects.rows_read + blank.count,
+            rows_rejected=rejects.rows_rejected + blank.count,
+            rejected={**rejects.rejected, BLANK_ROW: blank},
+        )
     if rejects.rows_kept == 0:
         counts = "; ".join(
             f"{reason}: {rows.count}, first {rows.first[0][0]} row {rows.first[0][1]}"
