@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import polars as pl
 
 __all__ = [
+    "INVISIBLE",
     "TRACKING_PARAMETERS",
     "canonical_url",
     "canonical_urls",
@@ -62,8 +63,15 @@ TRACKING_PARAMETERS = frozenset(
 )
 
 
+#: Invisible characters that split or disguise an entity (zero-width space, non-joiner,
+#: joiner, word joiner, byte-order mark, soft hyphen): removed before entities are read, so
+#: ``#ta\u200bg`` is ``#tag``. Look-alike letters from other scripts (Cyrillic ``\u0430`` in
+#: ``#t\u0430g``) are kept: they are another tag, as the platforms count them.
+INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+
+
 def _nfkc(text: pl.Expr) -> pl.Expr:
-    return text.fill_null("").str.normalize("NFKC")
+    return text.fill_null("").str.replace_all(INVISIBLE, "").str.normalize("NFKC")
 
 
 def _without_urls(text: pl.Expr) -> pl.Expr:

@@ -8,13 +8,16 @@ why, and what the user should know (the notices the CLI prints to stderr).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from campaign_detect.errors import InputError
@@ -27,7 +30,8 @@ from campaign_detect.load.columns import (
     resolve_override_keys,
 )
 from campaign_detect.load.formats import EXPORT_FORMATS, unknown_json_error
-from campaign_detect.load.normalise import RejectedRows, finish, project
+from campaign_detect.load.limits import EARLIEST_PLAUSIBLE_TIME, FUTURE_SLACK
+from campaign_detect.load.normalise import MAX_EXAMPLES, RejectedRows, finish, project
 from campaign_detect.load.readers import (
     FFFD,
     SUPPORTED_FORMATS,
@@ -50,6 +54,8 @@ __all__ = [
 ]
 
 _SOURCE = "__source"
+#: The reject reason of a blank CSV line (every field empty; listed only when one occurs).
+BLANK_ROW = "blank row"
 
 
 @dataclass(frozen=True)
@@ -269,7 +275,7 @@ def _collect(
     scanned NDJSON file with invalid UTF-8 through the lossy reader)."""
     try:
         return pl.concat(frames, how="vertical").collect()
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
         pass
     except InputError as exc:  # raised inside a time parse: polars appends its plan
         raise InputError(str(exc).split("\n", 1)[0]) from None
@@ -280,19 +286,52 @@ def _collect(
             continue
         except InputError as exc:
             raise InputError(str(exc).split("\n", 1)[0]) from None
-        except pl.exceptions.PolarsError as exc:
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             retry = None
-            if raw.format == "jsonl" and "utf-8" in message.lower() and raw.path != "-":
-                retry = "lossy"
+            jsonl_retry = "utf-8" in message.lower() or "json object" in message.lower()
+            if raw.format == "jsonl" and jsonl_retry and raw.path != "-":
+                retry = "lossy"  # read in memory; a line that is no object is malformed
             elif raw.format in ("csv", "tsv") and "more fields" in message and raw.path != "-":
                 retry = "ragged"
             if retry is not None:
                 retried, raws[i] = rebuild(i, retry)
                 parts.append(retried.collect())
                 continue
-            raise InputError(f"{raw.path}: cannot read as {raw.format} ({message})") from exc
+            raise InputError(
+                f"{raw.path}: cannot read as {raw.format} ({message}); the file is damaged: "
+                "export it again"
+                if isinstance(exc, pl.exceptions.PanicException)
+                else f"{raw.path}: cannot read as {raw.format} ({message})"
+                + (
+                    "; check its quotes, --delimiter and --encoding"
+                    if raw.format in ("csv", "tsv")
+                    else ""
+                )
+            ) from exc
     return pl.concat(parts, how="vertical")
+
+
+def _blank_rows(collected: pl.DataFrame, raws: list[RawInput]) -> RejectedRows:
+    """The blank CSV lines (every field empty) the readers left out of the frame: their
+    count (a file's rows less those in the frame) and the first of them (row numbers missing
+    from the frame's)."""
+    count = 0
+    first: list[tuple[str, int]] = []
+    for index, raw in enumerate(raws):
+        if raw.rows_total is None:
+            continue
+        rows = collected.filter(pl.col(_SOURCE) == index)["row"].to_numpy()
+        missing = raw.rows_total - len(rows)
+        if missing <= 0:
+            continue
+        count += missing
+        if len(first) < MAX_EXAMPLES:
+            present = np.zeros(raw.rows_total + 1, dtype=bool)
+            present[rows.astype(np.int64)] = True
+            gaps = np.flatnonzero(~present[1:])[: MAX_EXAMPLES - len(first)] + 1
+            first += [(raw.path, int(r)) for r in gaps]
+    return RejectedRows(count, first)
 
 
 def _invalid_utf8_counts(
@@ -371,6 +410,43 @@ def _notices(
     return notes
 
 
+def _implausible_times(posts: pl.DataFrame) -> list[str]:
+    """A notice for the kept posts dated before `EARLIEST_PLAUSIBLE_TIME` or after now plus
+    `FUTURE_SLACK` (kept: such times are usually a wrong column or epoch unit)."""
+    latest = datetime.now(UTC) + FUTURE_SLACK
+    notes = []
+    for where, mask in (
+        (f"before {EARLIEST_PLAUSIBLE_TIME:%Y-%m-%d}", pl.col("ts") < EARLIEST_PLAUSIBLE_TIME),
+        (f"more than {FUTURE_SLACK.days} day after now", pl.col("ts") > latest),
+    ):
+        odd = posts.filter(mask).sort("file", "row")
+        if odd.height:
+            first = ", ".join(f"{f} row {r}" for f, r in odd.head(3).select("file", "row").rows())
+            notes.append(
+                f"{odd.height} post time(s) are {where} (first: {first}); kept: check the "
+                "time column (--time-col) or its unit"
+            )
+    return notes
+
+
+def _one_line(load: Callable[..., LoadedPosts]) -> Callable[..., LoadedPosts]:
+    """Every `InputError` of `load` on one line: a column name or a value quoted in the
+    message may hold a line break."""
+
+    @functools.wraps(load)
+    def wrapper(*args: Any, **kwargs: Any) -> LoadedPosts:
+        try:
+            return load(*args, **kwargs)
+        except InputError as exc:
+            message = str(exc)
+            if "\n" not in message and "\r" not in message:
+                raise
+            raise InputError(message.replace("\r", "\\r").replace("\n", "\\n")) from exc
+
+    return wrapper
+
+
+@_one_line
 def load_posts(
     paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
@@ -485,13 +561,24 @@ def load_posts(
     report(progress, "read", len(files), len(files))
     collected = _collect(frames, raws, rebuild)
     report(progress, "normalise", 0, 1)
-    if collected.height == 0:
+    blank = _blank_rows(collected, raws)
+    if collected.height == 0 and not blank.count:
         raise InputError(f"{', '.join(files)}: no data rows to read")
     invalid_utf8 = _invalid_utf8_counts(collected, raws)
     per_file = dict(collected.group_by(_SOURCE).len().rows())
+    for index, raw in enumerate(raws):
+        if raw.rows_total is not None:
+            per_file[index] = raw.rows_total
     posts, rejects = finish(
         collected, strict=strict, keep_columns=keep_columns, merge_platforms=merge_platforms
     )
+    if blank.count:
+        rejects = dataclasses.replace(
+            rejects,
+            rows_read=rejects.rows_read + blank.count,
+            rows_rejected=rejects.rows_rejected + blank.count,
+            rejected={**rejects.rejected, BLANK_ROW: blank},
+        )
     if rejects.rows_kept == 0:
         counts = "; ".join(
             f"{reason}: {rows.count}, first {rows.first[0][0]} row {rows.first[0][1]}"
@@ -505,6 +592,7 @@ def load_posts(
         )
     report(progress, "normalise", 1, 1)
     ts = posts["ts"]
+    implausible = _implausible_times(posts)
     stats = InputStats(
         files=[
             FileInfo(
@@ -536,6 +624,7 @@ def load_posts(
             rejected=rejects.rejected,
             deduplicated=rejects.rows_deduplicated,
         )
+        + implausible
         + [f"{path}: the file is empty; skipped" for path in skipped],
     )
     return LoadedPosts(posts=posts, stats=stats)

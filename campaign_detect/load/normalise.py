@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 
 from campaign_detect.entities import (
+    INVISIBLE,
     canonical_urls,
     extract_hashtags,
     extract_mentions,
@@ -34,6 +35,7 @@ from campaign_detect.entities import (
 from campaign_detect.errors import InputError
 from campaign_detect.load.columns import ColumnSource, resolve_override_keys
 from campaign_detect.load.formats import MALFORMED, NOT_A_POST
+from campaign_detect.load.limits import FIELD_TOO_LONG, MAX_FIELD_BYTES
 from campaign_detect.load.readers import FILE, ROW
 from campaign_detect.load.times import UTC_DATETIME, time_parse
 from campaign_detect.schema import POST_EXTRA_SCHEMA, POST_SCHEMA
@@ -42,6 +44,7 @@ __all__ = [
     "EMPTY_ACCOUNT",
     "EMPTY_TIME",
     "EXPORT_REJECT_REASONS",
+    "FIELD_TOO_LONG",
     "MALFORMED",
     "MAX_EXAMPLES",
     "NOT_A_POST",
@@ -62,6 +65,9 @@ UNREADABLE_TIME = "unreadable time"
 REJECT_REASONS = (EMPTY_ACCOUNT, EMPTY_TIME, UNREADABLE_TIME)
 #: Reasons only exports and ragged CSVs give; checked first, listed only when they occur.
 EXPORT_REJECT_REASONS = (MALFORMED, NOT_A_POST)
+#: Every reason listed only when it occurs: the export ones, and a value over
+#: `campaign_detect.load.limits.MAX_FIELD_BYTES`.
+_OCCASIONAL_REASONS = (*EXPORT_REJECT_REASONS, FIELD_TOO_LONG)
 #: The column in which a reader marks a row it could not map (the reason, or null).
 REJECT = "__reject"
 #: How many (file, row) examples are kept per reject reason.
@@ -170,6 +176,8 @@ def _entity_list(expr: pl.Expr, dtype: pl.DataType, kind: str, column: str) -> p
     else:
         items = _as_string(expr, dtype).str.extract_all(_TOKENS[kind])
     element = pl.element().str.strip_chars()
+    if kind != "urls":  # as in text: a zero-width character does not split or hide a tag
+        element = element.str.replace_all(INVISIBLE, "").str.strip_chars()
     if kind == "hashtags":
         element = element.str.normalize("NFKC").str.strip_chars_start("#").str.to_lowercase()
     elif kind == "mentions":
@@ -361,9 +369,15 @@ def project(
         times.field("empty").alias(_EMPTY_TIME_FLAG),
         times.field("naive").alias(_NAIVE_FLAG),
     ]
-    exprs.append(
-        (pl.col(REJECT) if REJECT in schema else pl.lit(None)).cast(pl.String).alias(REJECT)
-    )
+    used = sorted({*mapping.values(), *extras.values()} & set(schema.names()))
+    long_fields = [
+        pl.col(n).str.len_bytes() > MAX_FIELD_BYTES for n in used if schema[n] == pl.String
+    ]
+    reject = (pl.col(REJECT) if REJECT in schema else pl.lit(None)).cast(pl.String)
+    if long_fields:
+        too_long = pl.any_horizontal(long_fields).fill_null(False)
+        reject = pl.coalesce(reject, pl.when(too_long).then(pl.lit(FIELD_TOO_LONG)))
+    exprs.append(reject.alias(REJECT))
     exprs += [pl.col(c) for c in carry if c in schema]
     return raw.select(exprs)
 
@@ -407,8 +421,8 @@ def finish(
     rejected_rows = frame.filter(pl.col(_REASON).is_not_null())
     rejected: dict[str, RejectedRows] = {}
     present = set(rejected_rows[_REASON].unique().to_list()) if rejected_rows.height else set()
-    for why in (*REJECT_REASONS, *EXPORT_REJECT_REASONS):
-        if why in EXPORT_REJECT_REASONS and why not in present:
+    for why in (*REJECT_REASONS, *_OCCASIONAL_REASONS):
+        if why in _OCCASIONAL_REASONS and why not in present:
             continue  # listed only when it occurs, so plain inputs report as before
         rows = rejected_rows.filter(pl.col(_REASON) == why)
         examples = rows.head(MAX_EXAMPLES).select("file", "row").rows()

@@ -10,7 +10,6 @@ detection sees the same names whatever the export's nesting.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
@@ -35,6 +34,13 @@ from campaign_detect.load.formats import (
     recognise_columns,
     recognise_document,
     sniff_jsonl,
+)
+from campaign_detect.load.limits import (
+    INFLATE_CHUNK,
+    MAX_HEADER_BYTES,
+    MAX_HEADER_FIELDS,
+    MAX_INFLATE_RATIO,
+    inflate_limit,
 )
 from campaign_detect.load.text import (
     SNIFF_BYTES,
@@ -77,6 +83,10 @@ _EXTENSIONS = {
 }
 _FORMAT_ALIASES = {"ndjson": "jsonl", "pq": "parquet"}
 _GZIP_MAGIC = b"\x1f\x8b"
+_REJECT = "__reject"  # normalise.REJECT: a row a reader could not map
+_MALFORMED = "malformed record"
+#: What polars raises when its Rust code panics on a damaged file (a BaseException).
+_PANIC = pl.exceptions.PanicException
 # names API exports give the list of records inside a wrapping object, most specific first
 _RECORD_KEYS = ("videos", "tweets", "statuses", "posts", "items", "records", "results", "data")
 
@@ -110,6 +120,9 @@ class RawInput:
     top_keys
         For a JSON object of no known shape read as one table, its top-level keys (for the
         error when no account or time column turns up).
+    rows_total
+        For a CSV, its rows including blank lines (which the frame leaves out: the loader
+        counts them as rejected ``blank row``s); None for other formats.
     """
 
     path: str
@@ -122,6 +135,16 @@ class RawInput:
     why: str | None = None
     notes: tuple[str, ...] = ()
     top_keys: tuple[str, ...] | None = None
+    rows_total: int | None = None
+
+
+def _count_rows(frame: pl.LazyFrame) -> int | None:
+    """The rows of a CSV frame, blank lines included (polars' fast count); None when the
+    fast reader fails (the loader then reports the file, or reads it row by row)."""
+    try:
+        return int(frame.select(pl.len()).collect().item())
+    except (pl.exceptions.PolarsError, _PANIC):
+        return None
 
 
 def _normalise_format(input_format: str) -> str:
@@ -264,7 +287,10 @@ def _looks_like_ndjson(data: bytes) -> bool:
 
 def _find_records_py(obj: Any) -> list[dict[str, Any]] | None:
     if isinstance(obj, list):
-        return obj if all(isinstance(x, dict) for x in obj) else None
+        if not any(isinstance(x, dict) for x in obj):
+            return None
+        # a null (or a number, a list) where a record is expected: a malformed row
+        return [x if isinstance(x, dict) else {_REJECT: _MALFORMED} for x in obj]
     if not isinstance(obj, dict):
         return None
     lists = {k: v for k, v in obj.items() if isinstance(v, list) and v and isinstance(v[0], dict)}
@@ -391,17 +417,38 @@ def read_input(
         )
     if fmt in ("csv", "tsv") and delimiter is None:
         delimiter = "\t" if fmt == "tsv" else sniff_delimiter(data or opened.head)
+    if fmt in ("csv", "tsv"):
+        _check_header(path, opened.header if data is None else data, delimiter or ",")
     try:
         read = _parse(path, fmt, data, delimiter, encoding, ragged=ragged, forced=forced)
         frame = flatten(read.frame.with_row_index(ROW, offset=1))
         schema = frame.collect_schema()
-    except (pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError, _PANIC) as exc:
         if fmt == "jsonl" and data is None and "utf-8" in str(exc).lower():
             return read_input(path, input_format=input_format, encoding=encoding, lossy=True)
-        raise InputError(f"{path}: cannot read as {fmt} ({_first_line(exc)})") from exc
-    columns = [n for n in schema.names() if n != ROW]
+        lenient = _lenient_ndjson(data, path) if fmt == "jsonl" and forced is None else None
+        if lenient is None:
+            raise InputError(f"{path}: cannot read as {fmt} ({_first_line(exc)})") from exc
+        read = _Read(lenient.lazy(), None)
+        frame = flatten(read.frame.with_row_index(ROW, offset=1))
+        schema = frame.collect_schema()
+    columns = [n for n in schema.names() if n not in (ROW, _REJECT)]
     if not columns:
         raise InputError(f"{path}: the file holds no records")
+    if len(columns) > MAX_HEADER_FIELDS:
+        raise InputError(
+            f"{path}: {len(columns):,} columns, more than the {MAX_HEADER_FIELDS:,} a table may "
+            "have; check the delimiter (--delimiter) and the line ends, or cut the columns"
+        )
+    rows_total = None
+    if fmt in ("csv", "tsv"):
+        # a blank line (every field empty) is counted here and left out of the frame: as a
+        # frame row it would cost 250 bytes for its one byte (a file of newlines took GBs)
+        rows_total = _count_rows(frame)
+        blank = pl.all_horizontal(pl.col(columns).is_null())
+        if _REJECT in schema:
+            blank = blank & pl.col(_REJECT).is_null()
+        frame = frame.filter(~blank)
     export, why = read.export, read.why
     if export is None and fmt in ("csv", "tsv"):
         found = recognise_columns(columns, forced if isinstance(forced, TableFormat) else None)
@@ -423,6 +470,7 @@ def read_input(
         frame=_bookkeeping(frame, path, [n for n in columns if schema.get(n) == pl.String], read),
         columns=columns,
         utf8_replaced=read.utf8_replaced,
+        rows_total=rows_total,
         export=export,
         why=why,
         notes=read.notes,
@@ -436,6 +484,7 @@ class _Opened:
     compressed: bool
     data: bytes | None  # the decoded bytes, or None when the file is scanned lazily
     head: bytes  # the first bytes of the file (for sniffing a lazily scanned CSV)
+    header: bytes = b""  # a lazily scanned file's first line (up to MAX_HEADER_BYTES + 1)
 
 
 def _open(
@@ -456,7 +505,25 @@ def _open(
             data = _gunzip(data, path)
         data = decode(data, encoding, path)
         fmt = _normalise_format(file_format) if file_format else sniff_format(data)
-        return _check_empty(path, _Opened(fmt, compressed, data, b""))
+        return _check_empty(path, _Opened(fmt, compressed, _line_ends(data, fmt), b""))
+    try:
+        return _open_file(path, file_format, forced, encoding=encoding, lossy=lossy)
+    except PermissionError as exc:
+        raise InputError(
+            f"{path}: cannot be read (permission denied); check its permissions (chmod +r)"
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _open_file(
+    path: str,
+    file_format: str | None,
+    forced: RecordFormat | TableFormat | None,
+    *,
+    encoding: str | None,
+    lossy: bool,
+) -> _Opened:
     file = Path(path)
     if not file.exists():
         raise InputError(f"{path}: file not found")
@@ -468,13 +535,50 @@ def _open(
     with file.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     compressed = head.startswith(_GZIP_MAGIC)
-    if compressed or fmt == "json" or lossy or needs_decoding(head, encoding):
+    cr_only = _cr_only(head) and fmt in ("csv", "tsv", "jsonl")
+    if compressed or fmt == "json" or lossy or cr_only or needs_decoding(head, encoding):
         data = file.read_bytes()
         data = decode(_gunzip(data, path) if compressed else data, encoding, path)
-        return _check_empty(path, _Opened(fmt, compressed, data, head))
+        return _check_empty(path, _Opened(fmt, compressed, _line_ends(data, fmt), head))
     if fmt == "jsonl" and (forced is not None or _record_sniff(file, forced)):
         return _check_empty(path, _Opened(fmt, compressed, file.read_bytes(), head))
-    return _Opened(fmt, compressed, None, head.removeprefix(UTF8_BOM))
+    header = head
+    if b"\n" not in head and len(head) == SNIFF_BYTES:
+        with file.open("rb") as handle:
+            header = handle.readline(MAX_HEADER_BYTES + 1)
+    return _Opened(fmt, compressed, None, head.removeprefix(UTF8_BOM), header)
+
+
+def _cr_only(head: bytes) -> bool:
+    """Whether a file starting with `head` ends its lines with a lone CR (classic Mac OS,
+    some spreadsheet exports): polars would read it as one endless line."""
+    return b"\r" in head and b"\n" not in head
+
+
+def _line_ends(data: bytes, fmt: str) -> bytes:
+    """`data` with lone-CR line ends made LF (text formats only)."""
+    if fmt in ("csv", "tsv", "jsonl") and _cr_only(data[:SNIFF_BYTES]):
+        return data.replace(b"\r", b"\n")
+    return data
+
+
+def _check_header(path: str, data: bytes, delimiter: str) -> None:
+    """Refuse a CSV whose header line is longer than `MAX_HEADER_BYTES` or has more than
+    `MAX_HEADER_FIELDS` fields (before polars reads it: such a file took gigabytes)."""
+    line = data[: MAX_HEADER_BYTES + 1].split(b"\n", 1)[0]
+    if len(line) > MAX_HEADER_BYTES:
+        raise InputError(
+            f"{path}: the header line is longer than {MAX_HEADER_BYTES:,} bytes; "
+            "check that this is a CSV with one record per line (its line ends, --delimiter)"
+        )
+    sep = delimiter.encode()
+    fields = sum(part.count(sep) for part in line.split(b'"')[::2]) + 1
+    if fields > MAX_HEADER_FIELDS:
+        raise InputError(
+            f"{path}: the header line has {fields:,} fields, more than the "
+            f"{MAX_HEADER_FIELDS:,} a table may have; check the delimiter (--delimiter) "
+            "and the line ends"
+        )
 
 
 def _check_empty(path: str, opened: _Opened) -> _Opened:
@@ -532,10 +636,60 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _gunzip(data: bytes, path: str) -> bytes:
+    """Inflate every gzip member of `data`, a chunk at a time, refusing to go past
+    `inflate_limit` (a decompression bomb stops there, not when memory runs out)."""
+    limit = inflate_limit(len(data))
+    parts: list[bytes] = []
+    size = 0
+    rest = data
     try:
-        return gzip.decompress(data)
+        while rest:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pending = rest
+            while pending and not inflater.eof:
+                piece = inflater.decompress(pending, INFLATE_CHUNK)
+                size += len(piece)
+                if size > limit:
+                    raise InputError(
+                        f"{path}: inflates to more than {limit:,} bytes (over "
+                        f"{MAX_INFLATE_RATIO} times its size): refused as a possible "
+                        "decompression bomb; if the file is genuine, decompress it (gunzip) "
+                        "and pass the plain file"
+                    )
+                parts.append(piece)
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise EOFError("the file ends before the end of its gzip stream (truncated)")
+            rest = inflater.unused_data.lstrip(b"\x00")
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{path}: not a readable gzip file ({exc})") from exc
+    return b"".join(parts)
+
+
+def _lenient_ndjson(data: bytes | None, path: str) -> pl.DataFrame | None:
+    """An NDJSON file polars refused (a line that is null, a list, or not JSON), read line
+    by line: each object a row, anything else a malformed row. None when no line is an
+    object (then the file is not NDJSON at all)."""
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+    records: list[dict[str, Any]] = []
+    for line in data.splitlines():
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:
+            value = None
+        records.append(value if isinstance(value, dict) else {_REJECT: _MALFORMED})
+    if not any(_REJECT not in r for r in records):
+        return None
+    try:
+        return pl.DataFrame(records, infer_schema_length=None, strict=False)
+    except (pl.exceptions.PolarsError, TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -570,7 +724,7 @@ def _read_frame(
             return _Read(pl.scan_csv(path, **options), None)
         data, replaced = check_utf8(data)
         if ragged:
-            return _Read(ragged_csv(data, separator).lazy(), replaced)
+            return _Read(ragged_csv(data, separator, path).lazy(), replaced)
         return _Read(pl.read_csv(io.BytesIO(data), **options).lazy(), replaced)
     record_forced = forced if isinstance(forced, RecordFormat) else None
     if fmt == "jsonl":

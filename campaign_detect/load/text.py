@@ -87,23 +87,34 @@ def check_utf8(data: bytes) -> tuple[bytes, bool]:
     return data, False
 
 
-def ragged_csv(data: bytes, separator: str) -> pl.DataFrame:
+def ragged_csv(data: bytes, separator: str, path: str = "input") -> pl.DataFrame:
     """A CSV read row by row: rows with more fields than the header are kept as rejected
     rows (``__reject``), so their numbers are reported (only used after the fast reader
-    refused the file)."""
+    refused the file). A field may be as long as the file (a quote that never closes): the
+    normaliser rejects a long value it uses."""
     text = data.decode("utf-8", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = next(reader, [])
-    width = len(header)
-    columns: list[list[str | None]] = [[] for _ in header]
+    columns: list[list[str | None]] = []
     reject: list[str | None] = []
-    for fields in reader:
-        if not fields:
-            continue
-        bad = len(fields) > width
-        for i in range(width):
-            columns[i].append(None if bad or i >= len(fields) else fields[i])
-        reject.append(MALFORMED if bad else None)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        header = next(reader, [])
+        width = len(header)
+        columns = [[] for _ in header]
+        for fields in reader:
+            if not fields:
+                continue
+            bad = len(fields) > width
+            for i in range(width):
+                columns[i].append(None if bad or i >= len(fields) else fields[i])
+            reject.append(MALFORMED if bad else None)
+    except csv.Error as exc:
+        raise InputError(
+            f"{path}: line {reader.line_num}: not readable as CSV ({exc}); check its quotes"
+        ) from exc
+    finally:
+        csv.field_size_limit(limit)
     frame = dict(zip(_unique(header), columns, strict=True))
     frame["__reject"] = reject
     return pl.DataFrame(frame, schema=dict.fromkeys(frame, pl.String))
