@@ -493,3 +493,12 @@ def test_a_column_name_with_a_line_break_keeps_the_message_on_one_line(tmp_path)
         load_posts(path)
     assert "\n" not in str(caught.value)
     assert "bad\\nname" in str(caught.value)
+
+
+def test_a_parquet_file_of_too_many_columns_is_refused(tmp_path):
+    path = tmp_path / "wide.parquet"
+    pl.DataFrame({f"c{i}": ["x"] for i in range(MAX_HEADER_FIELDS + 1)}).write_parquet(path)
+    result = _scan(path)
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    message = " ".join(result.stderr.split())
+    assert re.search(r"wide\.parquet: 10,001 columns, more than the 10,000 .*export only", message)
