@@ -438,7 +438,12 @@ def read_input(
     if len(columns) > MAX_HEADER_FIELDS:
         raise InputError(
             f"{path}: {len(columns):,} columns, more than the {MAX_HEADER_FIELDS:,} a table may "
-            "have; check the delimiter (--delimiter) and the line ends, or cut the columns"
+            "have; "
+            + (
+                "check the delimiter (--delimiter) and the line ends"
+                if fmt in ("csv", "tsv")
+                else "export only the columns of the posts"
+            )
         )
     rows_total = None
     if fmt in ("csv", "tsv"):
