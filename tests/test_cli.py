@@ -423,3 +423,13 @@ def test_synth_quiet_and_the_moments_mix(tmp_path):
     groups = (tmp_path / "m" / "truth.csv").read_text(encoding="utf-8")
     assert "live_match" in groups
     assert "live_match" not in (tmp_path / "q" / "truth.csv").read_text(encoding="utf-8")
+
+
+def test_inspect_says_naive_times_only_when_there_are_some(tmp_path):
+    epoch = run("inspect", SAMPLE)  # epoch seconds carry no zone question
+    assert "without a zone" not in epoch.stdout
+    assert "every time carried its zone or was an epoch" in epoch.stdout
+    path = tmp_path / "naive.csv"
+    path.write_text("id,username,created_at,text\n1,ani,2023-09-26 10:00:00,halo #a\n")
+    naive = run("inspect", str(path))
+    assert "1 times without a zone read as UTC" in naive.stdout

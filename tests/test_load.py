@@ -376,6 +376,7 @@ def test_stats_to_dict_is_json_ready_in_fixed_order():
         "time_min",
         "time_max",
         "timezone_assumed",
+        "naive_time_rows",
         "notices",
     ]
     assert data["time_min"] == "2023-09-26T03:00:00Z"

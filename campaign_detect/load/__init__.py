@@ -106,6 +106,8 @@ class InputStats:
         The earliest and latest post kept (UTC), None when nothing was kept.
     timezone_assumed
         The zone naive times were read in.
+    naive_time_rows
+        How many kept posts had a time without a zone (read in `timezone_assumed`).
     notices
         Warnings for a person, one sentence each.
     """
@@ -122,6 +124,7 @@ class InputStats:
     time_max: datetime | None
     timezone_assumed: str
     notices: list[str] = field(default_factory=list)
+    naive_time_rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: fixed key order, times as ISO 8601 with ``Z``."""
@@ -137,6 +140,7 @@ class InputStats:
             "time_min": iso_z(self.time_min, fraction=True),
             "time_max": iso_z(self.time_max, fraction=True),
             "timezone_assumed": self.timezone_assumed,
+            "naive_time_rows": self.naive_time_rows,
             "notices": list(self.notices),
         }
 
@@ -615,6 +619,7 @@ def load_posts(
         time_min=ts.min(),  # type: ignore[arg-type]
         time_max=ts.max(),  # type: ignore[arg-type]
         timezone_assumed=zone,
+        naive_time_rows=rejects.naive_time_rows,
         notices=_notices(
             mappings,
             raws,

@@ -250,10 +250,13 @@ def print_inspect(summary: dict[str, Any], console: Console) -> None:
             first = ", ".join(f"{r['file']}:{r['row']}" for r in reject["first"][:5])
             accounting.add_row(f"  rejected: {reason}", str(reject["count"]), escape(first))
     console.print(accounting)
-    console.print(
-        f"time span: {inp['time_min']} → {inp['time_max']} (naive times read as "
-        f"{inp['timezone_assumed']})"
+    naive = inp.get("naive_time_rows", 0)
+    zone = (
+        f" ({naive} times without a zone read as {inp['timezone_assumed']})"
+        if naive
+        else " (every time carried its zone or was an epoch)"
     )
+    console.print(f"time span: {inp['time_min']} → {inp['time_max']}{zone}")
     tops = Table(title="most frequent")
     for name in ("hashtags", "mentions", "accounts"):
         tops.add_column(name)

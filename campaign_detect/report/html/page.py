@@ -167,7 +167,8 @@ def _run_section(result: ScanResult, records: list[dict[str, Any]], notes: list[
                 f"{esc(f.path)} ({esc(f.format)}, {_num(f.rows_read)} rows)" for f in stats.files
             )
             + f"</dd><dt>time span</dt><dd>{_when(stats.time_min)} → {_when(stats.time_max)}</dd>"
-            f"<dt>naive times read as</dt><dd>{esc(stats.timezone_assumed)}</dd></dl>"
+            f"<dt>times without a zone</dt><dd>{_num(stats.naive_time_rows)}, read as "
+            f"{esc(stats.timezone_assumed)}</dd></dl>"
         )
         for notice in stats.notices:
             out.append(f'<p class="note">notice: {esc(notice)}</p>')
