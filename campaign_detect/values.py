@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
@@ -28,6 +29,7 @@ __all__ = [
     "iso_z",
     "parse_duration",
     "round_float",
+    "time_zone",
 ]
 
 
@@ -89,6 +91,23 @@ class Duration:
 
     def __str__(self) -> str:
         return self.text
+
+
+def time_zone(name: str, *, option: str) -> ZoneInfo:
+    """The IANA zone `name`, for the option that named it.
+
+    Raises
+    ------
+    InputError
+        Naming `option` and the value, when `name` is no IANA zone.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(
+            f"{option}: unknown time zone {name!r}; use an IANA name such as 'UTC' or "
+            "'Asia/Jakarta'"
+        ) from exc
 
 
 def format_duration(window: timedelta) -> str:

@@ -30,13 +30,13 @@ Accepted, per value (a column may mix them):
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import polars as pl
 
 from campaign_detect.errors import InputError
+from campaign_detect.values import time_zone
 
 __all__ = [
     "TIME_STRUCT",
@@ -118,12 +118,7 @@ def check_time_zone(tz: str | None) -> str:
     """
     if tz is None:
         return "UTC"
-    try:
-        zoneinfo.ZoneInfo(tz)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(
-            f"--tz: unknown time zone {tz!r}; use an IANA name such as 'UTC' or 'Asia/Jakarta'"
-        ) from exc
+    time_zone(tz, option="--tz")
     return tz
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from campaign_detect.errors import InputError
 from campaign_detect.report.output import Output
@@ -23,7 +23,7 @@ from campaign_detect.report.table import (
     print_templates,
 )
 from campaign_detect.report.tabular import markdown_table, write_csv
-from campaign_detect.values import dumps, dumps_lines
+from campaign_detect.values import dumps, dumps_lines, time_zone
 
 if TYPE_CHECKING:
     from campaign_detect.pipeline import ScanResult
@@ -133,14 +133,7 @@ def _shift(text: str, zone: ZoneInfo) -> str:
 
 def display_zone(name: str | None) -> ZoneInfo | None:
     """The zone of ``--display-tz``, or None for UTC."""
-    if name is None:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(
-            f"--display-tz: unknown time zone {name!r}; use an IANA name, e.g. Asia/Jakarta"
-        ) from exc
+    return None if name is None else time_zone(name, option="--display-tz")
 
 
 def render_scan(result: ScanResult, fmt: str, zone: ZoneInfo | None = None) -> Output:
