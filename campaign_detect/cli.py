@@ -588,10 +588,9 @@ def _narrowed(records: list[dict[str, Any]], options: dict[str, Any], posts: Any
     tag = options.pop("hashtag")
     top = options.pop("top")
     if tag is not None:
-        import polars as pl
+        from campaign_detect.entities import carries_hashtag
 
-        tag = tag.lstrip("#").lower()
-        tagged = set(posts.filter(pl.col("hashtags").list.contains(tag))["post_id"].to_list())
+        tagged = set(posts.filter(carries_hashtag(tag))["post_id"].to_list())
         records = [r for r in records if tagged.intersection(r["post_ids"])]
     return records[:top] if top is not None else records
 

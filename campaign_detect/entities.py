@@ -28,6 +28,7 @@ __all__ = [
     "TRACKING_PARAMETERS",
     "canonical_url",
     "canonical_urls",
+    "carries_hashtag",
     "extract_hashtags",
     "extract_mentions",
     "extract_urls",
@@ -178,6 +179,12 @@ def normalise_handle(handle: pl.Expr) -> pl.Expr:
         .str.strip_prefix("@")
         .str.to_lowercase()
     )
+
+
+def carries_hashtag(tag: str) -> pl.Expr:
+    """Whether a post's ``hashtags`` hold `tag` as a person types it (``#UMKM``, ``umkm``):
+    what ``--hashtag`` filters on."""
+    return pl.col("hashtags").list.contains(tag.lstrip("#").lower())
 
 
 def strip_entities(text: pl.Expr) -> pl.Expr:

@@ -13,6 +13,8 @@ from datetime import datetime
 
 import polars as pl
 
+from campaign_detect.entities import carries_hashtag
+
 __all__ = [
     "MAX_P_VALUE",
     "MIN_AMPLIFICATION",
@@ -123,9 +125,8 @@ def _filtered(
     if params.until is not None:
         selected = selected.filter(pl.col("start") <= params.until)
     if params.hashtag is not None:
-        tag = params.hashtag.lstrip("#").lower()
         using = (
-            posts.filter(pl.col("hashtags").list.contains(tag))
+            posts.filter(carries_hashtag(params.hashtag))
             .select("account")
             .join(membership, on="account")
             .select("cluster")
