@@ -34,10 +34,12 @@ from campaign_detect.report.render import (
     render_scan,
     render_templates,
 )
-from campaign_detect.report.saved import read_saved_run, saved_run_or_none
+from campaign_detect.report.saved import read_saved_run, saved_network, saved_run_or_none
 from campaign_detect.synth import MIXES
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from campaign_detect.pipeline import ScanResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -706,8 +708,9 @@ def templates(
     "--clusters",
     "reported",
     is_flag=True,
-    help="Run the scan and write only its reported clusters: members with their cluster "
-    "(rank), score and lead flag, links with their events and window.",
+    help="Write only the reported clusters (of the scan, or of a run saved with scan --save "
+    "given as INPUT): members with their cluster (rank), score and lead flag, links with "
+    "their events and window.",
 )
 @click.option(
     "--out",
@@ -720,74 +723,108 @@ def templates(
 def graph(out: str, **options: Any) -> None:
     """Write the co-action network of accounts (who posted the same hashtag, mention, URL,
     share target or text within Δt of whom) as a graph file, and summarise it on stderr.
+    The scan runs too: members of reported clusters carry their cluster (rank), score and
+    lead flag, and links inside one cluster that cluster's rank.
 
     \b
     Examples:
       campaign-detect graph fixtures/kami_umkm_sample.csv --out coaction.gexf
+      campaign-detect graph run.json --clusters --out clusters.gexf   # a saved run
       campaign-detect graph fixtures/kami_umkm_sample.csv --window 10m --out edges.csv
       campaign-detect graph fixtures/kami_umkm_sample.csv --clusters --out clusters.gexf
       campaign-detect graph fixtures/coortweet/russian_coord_tweets.csv.gz --coortweet \\
         --object object_id --window 60s --account-col account_id \\
         --time-col timestamp_share --id-col content_id --coordinated --out vignette.csv
     """
-    import polars as pl
 
+    from campaign_detect.evidence import cluster_network
     from campaign_detect.pipeline import scan
-    from campaign_detect.report.graphs import GRAPH_FORMATS, cluster_graph, write_graph
-    from campaign_detect.report.signals import account_names
-    from campaign_detect.signals.coaction import coaction_edges
+    from campaign_detect.report.graphs import (
+        GRAPH_FORMATS,
+        account_nodes,
+        coaction_graph,
+    )
     from campaign_detect.signals.coortweet import coortweet_network
     from campaign_detect.values import Duration, format_duration
 
     check_output(out, options["inputs"], suffixes=GRAPH_FORMATS, kind="graph")
+    saved = saved_run_or_none(options["inputs"])
+    if saved is not None:
+        if not options["reported"]:
+            raise BadInput(
+                "a saved run holds only its clusters: add --clusters, or graph the input "
+                "files for the whole co-action network"
+            )
+        _write_cluster_graph(saved_network(saved), out, options)
+        return
     extra = options.pop("extra_objects")
     config = ScanConfig(window=options.pop("window"), extra_objects=extra)
     coortweet = {k: options.pop(k) for k in ("min_participation", "edge_weight", "coordinated")}
     min_repeats = options.pop("min_repeats")
-    if options.pop("reported"):
-        options.pop("coortweet")
-        nodes, edges = cluster_graph(scan(_load(options, keep_columns=extra), config))
-        write_graph(nodes, edges, out)
-        if not options["quiet"]:
-            _stderr().print(
-                f"wrote {nodes.height} accounts of {nodes['cluster'].n_unique()} reported "
-                f"clusters and {edges.height} links to {out}",
-                markup=False,
-            )
+    use_coortweet = options.pop("coortweet")
+    reported = options.pop("reported")
+    loaded = _load(options, keep_columns=extra)
+    if reported:
+        result = scan(loaded, config)
+        _write_cluster_graph(
+            cluster_network(result.clusters, result.members, result.events), out, options
+        )
         return
-    posts = _load(options, keep_columns=config.extra_objects).posts
-    if options.pop("coortweet"):
+    if use_coortweet:
         if config.window is None:
             raise BadInput("--coortweet needs --window (CooRTweet's time_window), e.g. 60s")
         window = Duration.parse(config.window, name="window")
         network = coortweet_network(
-            posts,
+            loaded.posts,
             window=window.delta,
             objects=() if extra else config.objects,
             extra_objects=extra,
             **coortweet,
         )
         edges, summary = network.edges, f"CooRTweet weight threshold {network.threshold:g}"
+        nodes = account_nodes(loaded.posts, edges)
         shown = window.text
     else:
-        found = coaction_edges(posts, window=config.window, extra_objects=config.extra_objects)
-        edges = found.edges.filter(pl.col("n_events") >= min_repeats)
-        shown = format_duration(found.window)
-        how = "estimated" if found.window_estimated else "given"
-        summary = f"{how}; {found.bounded.height} busy object windows bounded"
-    nodes = (
-        account_names(posts)
-        .join(posts.group_by("account").agg(pl.len().alias("n_posts")), on="account")
-        .filter(pl.col("account").is_in(pl.concat([edges["a"], edges["b"]]).implode()))
-        .sort("account")
-    )
-    write_graph(nodes, edges, out)
-    if not options["quiet"]:
-        _stderr().print(
-            f"wrote {nodes.height} accounts and {edges.height} edges to {out} "
-            f"(window {shown}, {summary})",
-            markup=False,
+        with _progress(options["quiet"]) as progress:
+            result = scan(loaded, config, progress=progress)
+        nodes, edges = coaction_graph(result, min_repeats=min_repeats)
+        shown = format_duration(result.coaction.window)
+        how = "estimated" if result.coaction.window_estimated else "given"
+        summary = (
+            f"{how}; {result.coaction.bounded.height} busy object windows bounded; "
+            f"{nodes['cluster'].drop_nulls().n_unique()} reported clusters marked"
         )
+    _write_graph(
+        (nodes, edges),
+        out,
+        options,
+        f"{nodes.height} accounts and {edges.height} edges",
+        f" (window {shown}, {summary})",
+    )
+
+
+def _write_cluster_graph(
+    graph: tuple[pl.DataFrame, pl.DataFrame], out: str, options: dict[str, Any]
+) -> None:
+    """Write the reported clusters' graph and say what it holds on stderr."""
+    nodes, edges = graph
+    what = f"{nodes['cluster'].n_unique()} reported clusters"
+    _write_graph(graph, out, options, f"{nodes.height} accounts of {what} and {edges.height} links")
+
+
+def _write_graph(
+    graph: tuple[pl.DataFrame, pl.DataFrame],
+    out: str,
+    options: dict[str, Any],
+    holds: str,
+    how: str = "",
+) -> None:
+    """Write `graph` (nodes, edges) to `out` and say on stderr what it `holds` and `how`."""
+    from campaign_detect.report.graphs import write_graph
+
+    write_graph(*graph, out)
+    if not options["quiet"]:
+        _stderr().print(f"wrote {holds} to {out}{how}", markup=False)
 
 
 # --- the HTML report (issue 16) -----------------------------------------------------------
@@ -840,8 +877,15 @@ def report_command(output: str, **options: Any) -> None:
     Examples:
       campaign-detect report fixtures/kami_umkm_sample.csv -o report.html
       campaign-detect report 'exports/*.jsonl.gz' --top 20 -o nightly.html
+      campaign-detect scan posts.csv --save run.json --html report.html   # one scan, both
     """
     check_output(output, options["inputs"])
+    if saved_run_or_none(options["inputs"]) is not None:
+        raise BadInput(
+            f"{options['inputs'][0]} is a saved run; the report needs the posts (timelines, "
+            "scripts): give the input files, or write both from one scan with "
+            "'scan INPUT --save run.json --html report.html'"
+        )
     _html_write(_scan(options), output, options)
 
 

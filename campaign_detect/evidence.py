@@ -19,7 +19,14 @@ from campaign_detect.values import human_duration
 from campaign_detect.values import iso_z as _iso
 from campaign_detect.values import round_float as _num
 
-__all__ = ["cluster_events", "cluster_posts", "cluster_records", "explain"]
+__all__ = [
+    "cluster_events",
+    "cluster_network",
+    "cluster_posts",
+    "cluster_records",
+    "explain",
+    "member_marks",
+]
 
 SAMPLE_POSTS = 5
 SAMPLE_EVENTS = 10
@@ -369,4 +376,81 @@ def cluster_posts(
         .select(pl.col("rank").cast(pl.Int64), *columns)
         .rename({"account_name": "account"})
         .sort("rank", "ts", "post_id")
+    )
+
+
+def cluster_network(
+    clusters: pl.DataFrame, members: pl.DataFrame, events: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The reported clusters as a graph Gephi can colour without filtering: their members
+    (``cluster`` = the cluster's rank, its ``score``, ``lead`` when the member posted first
+    in most of its events, ``n_posts``, ``degree``) and the links between members of one
+    cluster (``n_events``, the ``kinds`` of object, ``first``/``last`` event and the
+    cluster's ``window_start``/``window_end``).
+
+    The frames are a scan's ``clusters``, ``members`` and ``events`` (`ScanResult`); a saved
+    run keeps the result (``scan --save``), so `graph --clusters` can draw it again."""
+    ranks = _ranks(clusters)
+    nodes = (
+        _marked(members, ranks)
+        .select(
+            "account",
+            pl.col("account_name").fill_null(pl.col("account")),
+            "cluster",
+            "score",
+            "lead",
+            pl.col("n_posts").cast(pl.Int64),
+            pl.col("degree").cast(pl.Int64),
+        )
+        .sort("cluster", "account")
+    )
+    edges = (
+        events.group_by("cluster", "a", "b")
+        .agg(
+            pl.len().cast(pl.Int64).alias("n_events"),
+            pl.col("kind").unique().sort().alias("kinds"),
+            pl.col("ts_a").min().alias("first"),
+            pl.col("ts_b").max().alias("last"),
+        )
+        .join(ranks, on="cluster")
+        .select(
+            "a",
+            "b",
+            pl.col("rank").alias("cluster"),
+            pl.col("n_events").cast(pl.Float64).alias("weight"),
+            "n_events",
+            "kinds",
+            "first",
+            "last",
+            "window_start",
+            "window_end",
+        )
+        .sort("cluster", "a", "b")
+    )
+    return nodes, edges
+
+
+def member_marks(clusters: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """Each member of a reported cluster with the cluster's rank as ``cluster``, its
+    ``score`` and the member's ``lead`` flag, to mark accounts in a graph."""
+    return _marked(members, _ranks(clusters)).select("account", "cluster", "score", "lead")
+
+
+def _ranks(clusters: pl.DataFrame) -> pl.DataFrame:
+    """Each cluster's id with its rank, score and window, as graph attributes."""
+    return clusters.select(
+        "cluster",
+        pl.col("rank").cast(pl.Int64).alias("rank"),
+        pl.col("score").round(2),
+        pl.col("start").alias("window_start"),
+        pl.col("end").alias("window_end"),
+    )
+
+
+def _marked(members: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
+    """Members with their cluster's rank as ``cluster``, its ``score`` and a ``lead`` flag
+    (the member posted first in most of its events)."""
+    return members.join(ranks, on="cluster").with_columns(
+        pl.col("rank").alias("cluster"),
+        (pl.col("lead").fill_null(0.0) > 0.5).alias("lead"),
     )

@@ -18,7 +18,12 @@ from campaign_detect._version import __version__
 from campaign_detect.clusters import Candidates, compete, find_clusters
 from campaign_detect.config import ScanConfig
 from campaign_detect.errors import AnalysisError
-from campaign_detect.evidence import cluster_events, cluster_posts, cluster_records
+from campaign_detect.evidence import (
+    cluster_events,
+    cluster_network,
+    cluster_posts,
+    cluster_records,
+)
 from campaign_detect.load import InputStats, LoadedPosts, load_posts
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
@@ -32,6 +37,10 @@ __all__ = ["SAVED_RUN", "SCHEMA_VERSION", "ScanResult", "scan"]
 SCHEMA_VERSION = "1.2"
 # the first key of a run saved with ``scan --save`` (what `explain` and `posts` look for)
 SAVED_RUN = "campaign_detect scan --save"
+# what a saved run keeps of each reported cluster's members and co-action events (by rank),
+# so that `graph --clusters` can draw them without scanning again
+SAVED_MEMBER_COLUMNS = ("rank", "account", "account_name", "n_posts", "degree", "lead")
+SAVED_EVENT_COLUMNS = ("rank", "kind", "object", "a", "b", "post_id_a", "post_id_b", "ts_a", "ts_b")
 _STAGES = 5  # progress steps: co-action, bursts, templates, clusters, scores
 
 
@@ -117,10 +126,16 @@ class ScanResult:
         """The JSON report plus every post of every reported cluster (``posts``), marked as
         a saved run that `explain` and `posts` read instead of scanning again."""
         document = {"saved_run": SAVED_RUN, **self.to_dict()}
-        document["posts"] = [
-            {**row, "ts": iso_z(row["ts"])} for row in self.cluster_posts().iter_rows(named=True)
-        ]
+        nodes, links = cluster_network(self.clusters, self.members, self.events)
+        document["network"] = {"members": _json_rows(nodes), "links": _json_rows(links)}
+        document["posts"] = _json_rows(self.cluster_posts())
         return dumps(document)
+
+
+def _json_rows(frame: pl.DataFrame) -> list[dict]:
+    """The rows of `frame` as JSON-ready dicts: times as ISO 8601 UTC strings."""
+    times = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime)]
+    return [{**row, **{n: iso_z(row[n]) for n in times}} for row in frame.iter_rows(named=True)]
 
 
 def _loaded(

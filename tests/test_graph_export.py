@@ -155,3 +155,35 @@ def test_graph_clusters_holds_every_reported_member_with_its_cluster(tmp_path):
     for a, b, data in graph.edges(data=True):
         assert graph.nodes[a]["cluster"] == graph.nodes[b]["cluster"] == data["cluster"]
         assert data["n_events"] >= 1
+
+
+def test_plain_graph_marks_what_the_scan_reported_and_nothing_else(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from campaign_detect.cli import cli
+
+    sample = str(Path(__file__).parent.parent / "fixtures" / "kami_umkm_sample.csv")
+    out = tmp_path / "all.graphml"
+    result = CliRunner().invoke(cli, ["graph", sample, "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    scanned = json.loads(CliRunner().invoke(cli, ["scan", sample, "--format", "json"]).stdout)
+    graph = nx.read_graphml(out)
+    marked = {n: d for n, d in graph.nodes(data=True) if "cluster" in d}
+    for cluster in scanned["clusters"]:
+        names = {d["account_name"] for d in marked.values() if d["cluster"] == cluster["rank"]}
+        assert names
+        assert names <= set(cluster["accounts"])
+        assert {d["score"] for d in marked.values() if d["cluster"] == cluster["rank"]} == {
+            cluster["score"]
+        }
+    reported = {name for c in scanned["clusters"] for name in c["accounts"]}
+    unmarked = [d for d in dict(graph.nodes(data=True)).values() if "cluster" not in d]
+    assert unmarked, "the whole network holds accounts outside the clusters"
+    assert not {d["account_name"] for d in unmarked} & reported
+    for a, b, data in graph.edges(data=True):
+        same = a in marked and b in marked and marked[a]["cluster"] == marked[b]["cluster"]
+        assert ("cluster" in data) == same
+        if same:
+            assert data["cluster"] == marked[a]["cluster"]

@@ -61,3 +61,33 @@ def test_posts_refuses_what_is_not_a_saved_run(tmp_path):
     missing = run("posts", str(saved_path := tmp_path / "none.json"))
     assert missing.exit_code == 2
     assert str(saved_path) in missing.stderr
+
+
+def test_graph_clusters_draws_a_saved_run_as_the_scan_would(saved, tmp_path, monkeypatch):
+    from_scan = tmp_path / "scan.gexf"
+    assert run("graph", SAMPLE, "--clusters", "--out", str(from_scan)).exit_code == 0
+
+    def no_scan(*_args, **_kwargs):
+        raise AssertionError("graph scanned again")
+
+    monkeypatch.setattr("campaign_detect.pipeline.scan", no_scan)
+    from_run = tmp_path / "run.gexf"
+    result = run("graph", str(saved), "--clusters", "--out", str(from_run))
+    assert result.exit_code == 0, result.stderr
+    assert from_run.read_bytes() == from_scan.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["graph", "--out", "x.gexf"], "add --clusters"),
+        (["report", "-o", "x.html"], "--save run.json --html report.html"),
+    ],
+)
+def test_what_a_saved_run_cannot_hold_is_refused_saying_what_to_do(saved, tmp_path, command, says):
+    name, *rest = command
+    rest = [str(tmp_path / r) if r.startswith("x.") else r for r in rest]
+    result = run(name, str(saved), *rest)
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert not list(tmp_path.iterdir())

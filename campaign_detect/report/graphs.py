@@ -25,13 +25,14 @@ import networkx as nx
 import polars as pl
 
 from campaign_detect.errors import InputError
+from campaign_detect.evidence import member_marks
 from campaign_detect.report.output import atomic_path, check_output
 from campaign_detect.report.tabular import escape_cell
 
 if TYPE_CHECKING:
     from campaign_detect.pipeline import ScanResult
 
-__all__ = ["GRAPH_FORMATS", "cluster_graph", "write_graph"]
+__all__ = ["GRAPH_FORMATS", "account_nodes", "coaction_graph", "write_graph"]
 
 GRAPH_FORMATS: tuple[str, ...] = (".graphml", ".gexf", ".csv", ".parquet")
 
@@ -162,53 +163,43 @@ def write_graph(nodes: pl.DataFrame, edges: pl.DataFrame, path: str | os.PathLik
         raise InputError(f"{target}: cannot write the graph file ({exc.strerror or exc})") from exc
 
 
-def cluster_graph(result: ScanResult) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The reported clusters as a graph Gephi can colour without filtering: their members
-    (``cluster`` = the cluster's rank, its ``score``, ``lead`` when the member posted first
-    in most of its events, ``n_posts``, ``degree``) and the links between members of one
-    cluster (``n_events``, the ``kinds`` of object, ``first``/``last`` event and the
-    cluster's ``window_start``/``window_end``)."""
-    ranks = result.clusters.select(
-        "cluster",
-        pl.col("rank").cast(pl.Int64).alias("rank"),
-        pl.col("score").round(2),
-        pl.col("start").alias("window_start"),
-        pl.col("end").alias("window_end"),
-    )
-    nodes = (
-        result.members.join(ranks, on="cluster")
-        .select(
-            "account",
-            pl.col("account_name").fill_null(pl.col("account")),
-            pl.col("rank").alias("cluster"),
-            "score",
-            (pl.col("lead").fill_null(0.0) > 0.5).alias("lead"),
-            pl.col("n_posts").cast(pl.Int64),
-            pl.col("degree").cast(pl.Int64),
-        )
-        .sort("cluster", "account")
-    )
+def coaction_graph(
+    result: ScanResult, *, min_repeats: int = 1
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The scan's whole co-action network, marked with what the scan reported: every
+    account with a link (its ``account_name``, ``n_posts``, and where it is a member of a
+    reported cluster that cluster's rank as ``cluster``, its ``score`` and the member's
+    ``lead`` flag) and every link with at least `min_repeats` events (the co-action edge
+    columns, plus ``cluster`` when both ends belong to the same reported cluster).
+
+    A Gephi user can colour by ``cluster`` and see where the reported clusters sit in the
+    network around them; accounts and links outside them have no ``cluster``."""
+    edges = result.coaction.edges.filter(pl.col("n_events") >= min_repeats)
+    marked = member_marks(result.clusters, result.members)
+    nodes = account_nodes(result.posts, edges).join(marked, on="account", how="left")
+    side = marked.select("account", "cluster")
     edges = (
-        result.events.group_by("cluster", "a", "b")
-        .agg(
-            pl.len().cast(pl.Int64).alias("n_events"),
-            pl.col("kind").unique().sort().alias("kinds"),
-            pl.col("ts_a").min().alias("first"),
-            pl.col("ts_b").max().alias("last"),
+        edges.join(side.rename({"account": "a", "cluster": "cluster_a"}), on="a", how="left")
+        .join(side.rename({"account": "b", "cluster": "cluster_b"}), on="b", how="left")
+        .with_columns(
+            pl.when(pl.col("cluster_a") == pl.col("cluster_b"))
+            .then(pl.col("cluster_a"))
+            .alias("cluster")
         )
-        .join(ranks, on="cluster")
-        .select(
-            "a",
-            "b",
-            pl.col("rank").alias("cluster"),
-            pl.col("n_events").cast(pl.Float64).alias("weight"),
-            "n_events",
-            "kinds",
-            "first",
-            "last",
-            "window_start",
-            "window_end",
-        )
-        .sort("cluster", "a", "b")
+        .drop("cluster_a", "cluster_b")
     )
     return nodes, edges
+
+
+def account_nodes(posts: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+    """The accounts of `edges` with their ``account_name`` and ``n_posts``, in account
+    order: the nodes of an edge list."""
+    from campaign_detect.report.signals import account_names
+
+    linked = pl.concat([edges["a"], edges["b"]]).unique().implode()
+    return (
+        account_names(posts)
+        .join(posts.group_by("account").agg(pl.len().cast(pl.Int64).alias("n_posts")), on="account")
+        .filter(pl.col("account").is_in(linked))
+        .sort("account")
+    )
