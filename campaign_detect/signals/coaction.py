@@ -58,6 +58,7 @@ __all__ = [
     "CoactionResult",
     "PairTotals",
     "Sweep",
+    "candidate_count",
     "coaction_edges",
     "coaction_events",
     "estimate_window",
@@ -346,7 +347,7 @@ def _over_budget(
     The most widely used objects go first (ties: kind, object): their pairs are the most
     numerous and, by their idf, the least informative.
     """
-    count = _forward_ends(g, t, window_us) - np.arange(len(g)) - 1
+    count = _forward_counts(g, t, window_us)
     total = int(count.sum())
     if total <= max_pairs:
         return pl.DataFrame(schema={"g": pl.UInt32, **_BOUNDED_SCHEMA})
@@ -408,6 +409,11 @@ def _forward_ends(g: np.ndarray, t: np.ndarray, window_us: int) -> np.ndarray:
     return hi
 
 
+def _forward_counts(g: np.ndarray, t: np.ndarray, window_us: int) -> np.ndarray:
+    """For each row (sorted by g, t): how many later rows of its object are within Δt."""
+    return _forward_ends(g, t, window_us) - np.arange(len(t)) - 1
+
+
 def _pair_chunks(
     g: np.ndarray,
     t: np.ndarray,
@@ -419,8 +425,7 @@ def _pair_chunks(
 
     Generated in chunks of about `_CHUNK_PAIRS` candidates, so memory stays bounded.
     """
-    hi = _forward_ends(g, t, window_us)
-    count = hi - np.arange(len(t)) - 1
+    count = _forward_counts(g, t, window_us)
     cum = np.cumsum(count)
     total = int(cum[-1]) if len(cum) else 0
     n_chunks = max(1, math.ceil(total / _CHUNK_PAIRS))
@@ -599,6 +604,13 @@ def sweep_pairs(
             )
         )
     return pl.concat(chunks)
+
+
+def candidate_count(rows: pl.DataFrame, sweep: Sweep) -> int:
+    """How many candidate post pairs (same object, within Δt) sweep `rows` make, counted
+    before any is built."""
+    g, t = rows["g"].to_numpy(), rows["t"].to_numpy()
+    return int(_forward_counts(g, t, sweep.window_us).sum())
 
 
 def pair_totals(pairs: pl.DataFrame, sweep: Sweep) -> pl.DataFrame:
