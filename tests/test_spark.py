@@ -2,8 +2,9 @@
 from ``config.engine``, on a real Spark (``local[2]``, a standalone cluster of its own
 processes on 127.0.0.1, and Spark Connect).
 
-Tests marked ``spark`` need the ``[spark]`` extra and Java 17+ (`.ci/run` installs the extra;
-elsewhere they are skipped with a message saying what is missing). The rest run everywhere:
+Tests marked ``spark`` need the ``[spark]`` extra and Java 17+ and run with ``pytest -m spark``
+(`.ci/run` installs the extra and runs them; without either they are skipped with a message
+saying what is missing). The rest run everywhere:
 without pyspark, ``--engine spark`` must exit 2 with the install line, and the two pairing
 kernels must give the local result when run piece by piece, as Spark runs them.
 """
