@@ -84,6 +84,21 @@ def test_an_unknown_engine_and_a_session_for_the_local_engine_are_refused():
         scan(str(SAMPLE), ScanConfig(), spark="local[2]")
 
 
+@pytest.mark.parametrize(("setting", "pieces"), [("8", 8), ("auto", 200), ("0", 200)])
+def test_the_fewest_pieces_follow_the_sessions_shuffle_partitions(setting, pieces):
+    from campaign_detect.signals.spark import _shuffle_partitions
+
+    class Conf:
+        def get(self, key, default=None):
+            assert key == "spark.sql.shuffle.partitions"
+            return setting
+
+    class Session:
+        conf = Conf()
+
+    assert _shuffle_partitions(Session()) == pieces  # type: ignore[arg-type]
+
+
 def test_the_kernels_run_piece_by_piece_give_the_local_edges(tmp_path):
     # what the Spark runner does, without Spark: pairs per piece of objects, totals per
     # piece of account pairs, concatenated in no particular order

@@ -53,6 +53,7 @@ INSTALL = "pip install 'campaign-detect[spark]'"
 ROWS_PER_TASK = 4_000_000
 PAIRS_PER_TASK = 2_000_000
 _BUCKET = "bucket"
+_SPARK_PARTITIONS = 200  # Spark's own default of spark.sql.shuffle.partitions
 
 
 def spark_session(master: str | None = None) -> SparkSession:
@@ -102,7 +103,7 @@ def spark_pair_totals(spark: SparkSession) -> PairTotals:
         if rows.is_empty():
             return pair_totals(pl.DataFrame(schema=PAIR_SCHEMA), sweep)
         report(progress, "co-action pairs (spark)", 0, 1)
-        floor = int(spark.conf.get("spark.sql.shuffle.partitions") or 1)
+        floor = _shuffle_partitions(spark)
         pieces = max(floor, math.ceil(rows.height / ROWS_PER_TASK))
         pair_pieces = max(floor, math.ceil(candidate_count(rows, sweep) / PAIRS_PER_TASK))
         frame = spark.createDataFrame(
@@ -117,6 +118,13 @@ def spark_pair_totals(spark: SparkSession) -> PairTotals:
         return out
 
     return run
+
+
+def _shuffle_partitions(spark: SparkSession) -> int:
+    """The session's ``spark.sql.shuffle.partitions`` (Spark's default where it is not a
+    number, such as Databricks' ``auto``): the fewest pieces of each step."""
+    value = str(spark.conf.get("spark.sql.shuffle.partitions", str(_SPARK_PARTITIONS)))
+    return int(value) if value.isdigit() and int(value) > 0 else _SPARK_PARTITIONS
 
 
 def _pairs_kernel(sweep: Sweep, pieces: int) -> Any:
