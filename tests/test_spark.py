@@ -71,6 +71,16 @@ def test_engine_spark_without_pyspark_exits_2_with_the_install_line(monkeypatch)
     assert "Traceback" not in result.output
 
 
+def test_without_java_a_local_spark_is_refused_saying_so(monkeypatch):
+    pytest.importorskip("pyspark", reason=NO_SPARK)
+    import campaign_detect.signals.spark as engine
+
+    monkeypatch.setattr(engine.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(InputError, match="Java 17"):
+        engine.spark_session("local[2]")
+
+
 def test_spark_master_alone_is_a_usage_error():
     result = CliRunner().invoke(cli, ["scan", str(SAMPLE), "--spark-master", "local[2]", "-q"])
     assert result.exit_code == 2
