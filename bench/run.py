@@ -5,6 +5,8 @@ Usage (from the repository root)::
     .venv/bin/python bench/run.py --sizes 100k,1M
     .venv/bin/python bench/run.py --quick                    # 20k and 100k, under two minutes
     .venv/bin/python bench/run.py --sizes 1M --stages scan --record
+    .venv/bin/python bench/run.py --sizes 1M --stages coaction,scan --engine spark \
+        --spark-master 'local[2]'                          # co-action's pairs on Spark
 
 For each size the synthetic input (`campaign_detect.synth`, seed ``--seed``) is generated
 once into ``bench/out/`` (git-ignored; keyed by size, seed and the generator's source
@@ -22,6 +24,11 @@ hash). Every measurement then runs in a fresh Python process, so its peak reside
     `scan(path)` end to end from the parquet file with the default `ScanConfig`; its
     progress callbacks split the time into phases (load, co-action, bursts, templates,
     clusters, scores).
+
+``--engine spark`` runs ``coaction`` and ``scan`` with co-action's post pairs on Spark
+(``--spark-master``, default ``local[2]``); the session is started before the clock and its
+start-up time is in the notes. The peak RSS is then the Python driver's alone: the JVM (in
+``local[N]`` the executors too) is another process.
 
 ``--record`` appends the machine, the command and the tables to ``bench/RESULTS.md``,
 with the scaling exponent of each stage between the two largest sizes.
@@ -69,14 +76,25 @@ def _loadavg() -> float | None:
         return None
 
 
-def _worker(stage: str, directory: Path, fmt: str) -> dict:
+def _engine(engine: str, master: str) -> tuple[object | None, dict]:
+    """The Spark session for `engine` (None for the local engine) and notes on its start."""
+    if engine != "spark":
+        return None, {}
+    from campaign_detect.signals.spark import spark_session
+
+    start = time.perf_counter()
+    session = spark_session(master)
+    return session, {"session_seconds": time.perf_counter() - start}
+
+
+def _worker(stage: str, directory: Path, fmt: str, engine: str, master: str) -> dict:
     """Run one measurement in this (fresh) process and return its figures."""
     from campaign_detect import ScanConfig, load_posts, scan
     from campaign_detect.signals import coaction_edges, detect_bursts, template_groups
 
-    config = ScanConfig()
+    config = ScanConfig(engine=engine)
+    spark, out = _engine(engine if stage in ("coaction", "scan") else "local", master)
     path = directory / f"posts.{fmt}"
-    out: dict = {}
     if stage == "load":
         before = _maxrss_kib()
         cpu = _cpu_seconds()
@@ -98,7 +116,7 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
         before = _maxrss_kib()
         cpu = _cpu_seconds()
         start = time.perf_counter()
-        result = scan(str(path), config, progress=progress)
+        result = scan(str(path), config, progress=progress, spark=spark)
         seconds = time.perf_counter() - start
         out["n_posts"] = result.posts.height
         out["notes"] = (
@@ -122,6 +140,7 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
                 objects=config.objects,
                 extra_objects=config.extra_objects,
                 max_accounts_per_window=config.max_accounts_per_window,
+                pairs=_pairs(spark),
             )
             seconds = time.perf_counter() - start
             out["notes"] = (
@@ -144,6 +163,9 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
             )
         else:
             raise ValueError(f"unknown stage {stage!r}")
+    if "session_seconds" in out:
+        out["notes"] += f"; Spark session started in {out.pop('session_seconds'):.1f} s"
+        spark.stop()  # type: ignore[attr-defined]
     out.update(
         seconds=seconds,
         cpu_seconds=_cpu_seconds() - cpu,
@@ -153,11 +175,20 @@ def _worker(stage: str, directory: Path, fmt: str) -> dict:
     return out
 
 
+def _pairs(spark: object | None):
+    """The co-action pair runner of `spark` (None: the local one)."""
+    if spark is None:
+        return None
+    from campaign_detect.signals.spark import spark_pair_totals
+
+    return spark_pair_totals(spark)  # type: ignore[arg-type]
+
+
 # --- the driver ---------------------------------------------------------------------------
-def _measure(stage: str, directory: Path, fmt: str, timeout: float) -> dict:
+def _measure(stage: str, directory: Path, fmt: str, timeout: float, engine: list[str]) -> dict:
     """Run `stage` in a fresh interpreter; a dict with ``status`` ok/timeout/failed."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", stage]
-    command += ["--input", str(directory), "--fmt", fmt]
+    command += ["--input", str(directory), "--fmt", fmt, *engine]
     load = _loadavg()
     try:
         proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
@@ -253,10 +284,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--fmt", default="parquet", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="scan's engine"
+    )
+    parser.add_argument(
+        "--spark-master", default="local[2]", help="with --engine spark (default local[2])"
+    )
     args = parser.parse_args(argv)
+    engine = ["--engine", args.engine, "--spark-master", args.spark_master]
 
     if args.worker:
-        print(json.dumps(_worker(args.worker, Path(args.input), args.fmt)))
+        figures = _worker(args.worker, Path(args.input), args.fmt, args.engine, args.spark_master)
+        print(json.dumps(figures))
         return 0
 
     sizes_text = args.sizes or (_QUICK_SIZES if args.quick else "100k,1M")
@@ -280,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         jobs = [(s, f) for s in stages for f in (load_formats if s == "load" else ["parquet"])]
         for stage, fmt in jobs:
             label = f"load ({fmt})" if stage == "load" else stage
-            measured = _measure(stage, directory, fmt, args.timeout)
+            if args.engine != "local" and stage in ("coaction", "scan"):
+                label += f" ({args.engine}, {args.spark_master})"
+            measured = _measure(stage, directory, fmt, args.timeout, engine)
             measured.update(size=n, label=label)
             results.append(measured)
             shown = f"{measured['seconds']:.2f} s" if measured["status"] == "ok" else ""

@@ -35,6 +35,7 @@ from campaign_detect.report.render import (
     render_templates,
 )
 from campaign_detect.report.saved import read_saved_run, saved_network, saved_run_or_none
+from campaign_detect.signals import ENGINES
 from campaign_detect.synth import MIXES
 
 if TYPE_CHECKING:
@@ -384,6 +385,14 @@ def scan_options(func: F) -> F:
             setting_option("--hashtag", "hashtag"),
             setting_option("--null-rounds", "null_rounds", type=click.IntRange(0)),
             setting_option("--seed", "seed", type=int),
+            setting_option("--engine", "engine", type=click.Choice(ENGINES)),
+            click.option(
+                "--spark-master",
+                "spark_master",
+                metavar="URL",
+                help="With --engine spark: local[N], spark://HOST:PORT, yarn, or a Spark "
+                "Connect server sc://HOST[:PORT]. [default: local[*]]",
+            ),
         ]
     ):
         func = option(func)
@@ -401,10 +410,13 @@ def _config(options: dict[str, Any]) -> ScanConfig:
 def _scan(options: dict[str, Any]) -> ScanResult:
     from campaign_detect.pipeline import scan
 
+    master = options.pop("spark_master", None)
     config = _config(options)
+    if master is not None and config.engine != "spark":
+        raise BadInput("--spark-master is for --engine spark: add --engine spark")
     loaded = _load(options, keep_columns=config.extra_objects)
     with _progress(options["quiet"]) as progress:
-        result = scan(loaded, config, progress=progress)
+        result = scan(loaded, config, progress=progress, spark=master)
     if not options["quiet"]:
         for notice in result.notices:
             _stderr().print(f"notice: {notice}", markup=False)

@@ -16,7 +16,7 @@ from campaign_detect.clusters import ClusterParams
 from campaign_detect.errors import InputError
 from campaign_detect.objects import OBJECT_KINDS as _OBJECT_KINDS
 from campaign_detect.score import NULL_ROUNDS, NULL_SHIFT, SYNC_SCALES, ScoreWeights, SelectParams
-from campaign_detect.signals import BURST_SCALES, SignalParams
+from campaign_detect.signals import BURST_SCALES, ENGINES, SignalParams
 from campaign_detect.values import Duration, format_duration, iso_z, parse_duration
 
 __all__ = ["ScanConfig", "parse_duration", "settings_table"]
@@ -182,6 +182,11 @@ class ScanConfig:
         "Experimental: compare each cluster's co-posting with its pushed objects' other "
         "users and let a conclusive answer replace the repetition rule (docs/quality-notes.md).",
     )
+    engine: str = _setting(
+        ENGINES[0],
+        "Where co-action's post pairs are made and summed: local (this machine) or spark "
+        "(a Spark session, e.g. --spark-master spark://HOST:7077); the result is the same.",
+    )
     # kept last: tells a reader which keys came from a file
     source: str | None = field(default=None, compare=False)
     # the duration settings, parsed once (see `__post_init__`)
@@ -247,6 +252,8 @@ class ScanConfig:
                 raise InputError(f"{name} must be in [0, 1], got {getattr(self, name)}")
         if self.min_amplification < 0:
             raise InputError(f"min_amplification must be 0 or more, got {self.min_amplification}")
+        if self.engine not in ENGINES:
+            raise InputError(f"engine: {self.engine!r} is not one of {', '.join(ENGINES)}")
         if self.top is not None and self.top < 1:
             raise InputError(f"top must be at least 1, got {self.top}")
         if self.since and self.until and self.since > self.until:

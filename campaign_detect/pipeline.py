@@ -11,13 +11,14 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from campaign_detect._version import __version__
 from campaign_detect.clusters import Candidates, compete, find_clusters
 from campaign_detect.config import ScanConfig
-from campaign_detect.errors import AnalysisError
+from campaign_detect.errors import AnalysisError, InputError
 from campaign_detect.evidence import (
     cluster_events,
     cluster_network,
@@ -29,8 +30,17 @@ from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.schema import validate_posts
 from campaign_detect.score import Selection, score_clusters, select_clusters
 from campaign_detect.score.audience import audience_ratios
-from campaign_detect.signals import CoactionResult, Signals, TemplateResult, detect_signals
+from campaign_detect.signals import (
+    CoactionResult,
+    PairTotals,
+    Signals,
+    TemplateResult,
+    detect_signals,
+)
 from campaign_detect.values import dumps, format_duration, iso_z
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 __all__ = ["SAVED_RUN", "SCHEMA_VERSION", "ScanResult", "scan"]
 
@@ -170,6 +180,7 @@ def scan(
     config: ScanConfig | None = None,
     *,
     progress: ProgressCallback | None = None,
+    spark: SparkSession | str | None = None,
 ) -> ScanResult:
     """Run the whole pipeline and return ranked clusters with their evidence.
 
@@ -182,17 +193,27 @@ def scan(
         Settings; the defaults of `ScanConfig` when None.
     progress
         Optional callback ``progress(stage, done, total)``.
+    spark
+        With ``config.engine == "spark"``: the `SparkSession` to run on (used as it is, and
+        left running), or a master URL (``local[2]``, ``spark://HOST:PORT``, ``sc://HOST``)
+        for a session made here and stopped at the end; None uses the notebook's active
+        session or ``local[*]``.
 
     Raises
     ------
     InputError
-        When the input or the settings cannot be used (the message says what to change).
+        When the input or the settings cannot be used (the message says what to change),
+        and for the Spark engine without pyspark.
     AnalysisError
         When the machine runs out of memory on acceptable input.
     """
     config = config or ScanConfig()
     try:
-        return _scan(source, config, progress)
+        if config.engine == "spark":
+            return _on_spark(source, config, progress, spark)
+        if spark is not None:
+            raise InputError("a Spark session or master was given: set engine='spark' to use it")
+        return _scan(source, config, progress, None)
     except MemoryError as exc:
         raise AnalysisError(
             "ran out of memory; scan a shorter period (--since/--until), a narrower --window, "
@@ -200,13 +221,36 @@ def scan(
         ) from exc
 
 
+def _on_spark(
+    source: LoadedPosts | pl.DataFrame | pl.LazyFrame | str | os.PathLike | Sequence[str],
+    config: ScanConfig,
+    progress: ProgressCallback | None,
+    spark: SparkSession | str | None,
+) -> ScanResult:
+    """`_scan` with co-action's post pairs on Spark: on the session `spark`, or on one made
+    for the master URL `spark` (stopped at the end), or the active or a local one (None)."""
+    from campaign_detect.signals.spark import spark_pair_totals, spark_session
+
+    if spark is not None and not isinstance(spark, str):
+        return _scan(source, config, progress, spark_pair_totals(spark))
+    session = spark_session(spark)
+    try:
+        return _scan(source, config, progress, spark_pair_totals(session))
+    finally:
+        if spark is not None:
+            session.stop()
+
+
 def _scan(
     source: LoadedPosts | pl.DataFrame | pl.LazyFrame | str | os.PathLike | Sequence[str],
     config: ScanConfig,
     progress: ProgressCallback | None,
+    pairs: PairTotals | None,
 ) -> ScanResult:
     posts, stats = _loaded(source, config, progress)
-    signals = detect_signals(posts, config.signal_params(), progress=progress, stages=_STAGES)
+    signals = detect_signals(
+        posts, config.signal_params(), progress=progress, stages=_STAGES, pairs=pairs
+    )
     report(progress, "clusters", 3, _STAGES)
     candidates = find_clusters(posts, signals, config.cluster_params())
     report(progress, "scores", 4, _STAGES)

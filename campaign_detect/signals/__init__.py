@@ -27,6 +27,7 @@ from campaign_detect.signals.coaction import (
     WINDOW_QUANTILE,
     WINDOW_SHARE,
     CoactionResult,
+    PairTotals,
     coaction_edges,
     coaction_events,
     estimate_window,
@@ -42,8 +43,10 @@ from campaign_detect.values import Duration
 __all__ = [
     "BURST_SCALES",
     "BURST_SCHEMA",
+    "ENGINES",
     "OBJECT_KINDS",
     "CoactionResult",
+    "PairTotals",
     "SignalParams",
     "Signals",
     "TemplateResult",
@@ -61,6 +64,9 @@ NO_TEXT = (
     "the posts hold no text (no text column was found, or every text is empty): the "
     "template signal is off; co-action, bursts and clusters use the other objects"
 )
+# where co-action's post pairs are made and summed: this machine, or a Spark session (the
+# result is the same; `campaign_detect.signals.spark`)
+ENGINES = ("local", "spark")
 # the second co-action window (see `SignalParams.wide_window`)
 WIDE_WINDOW = Duration.parse("1h", name="wide_window")
 
@@ -131,10 +137,13 @@ def detect_signals(
     *,
     progress: ProgressCallback | None = None,
     stages: int = 3,
+    pairs: PairTotals | None = None,
 ) -> Signals:
     """Co-action at both windows, bursts and templates of `posts` (post schema).
 
     `progress` hears ``co-action``, ``bursts`` and ``templates`` as steps 0-2 of `stages`.
+    `pairs` makes and sums co-action's post pairs (`coaction_edges`): on this machine when
+    None, or on Spark with `campaign_detect.signals.spark.spark_pair_totals`.
     """
     report(progress, "co-action", 0, stages)
     rows = object_rows(posts, [*params.objects, *REPEATED_OBJECT_KINDS], params.extra_objects)
@@ -148,6 +157,7 @@ def detect_signals(
             max_accounts_per_window=params.max_accounts_per_window,
             estimate=(params.window_quantile, params.window_share, params.max_window.delta),
             rows=rows,
+            pairs=pairs,
         )
 
     coaction = at(params.window)

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -50,12 +50,21 @@ __all__ = [
     "MAX_ACCOUNTS_PER_WINDOW",
     "MAX_WINDOW",
     "OBJECT_KINDS",
+    "PAIR_SCHEMA",
+    "SWEEP_SCHEMA",
+    "TOTALS_SCHEMA",
     "WINDOW_QUANTILE",
     "WINDOW_SHARE",
     "CoactionResult",
+    "PairTotals",
+    "Sweep",
+    "candidate_count",
     "coaction_edges",
     "coaction_events",
     "estimate_window",
+    "local_pair_totals",
+    "pair_totals",
+    "sweep_pairs",
 ]
 
 
@@ -338,7 +347,7 @@ def _over_budget(
     The most widely used objects go first (ties: kind, object): their pairs are the most
     numerous and, by their idf, the least informative.
     """
-    count = _forward_ends(g, t, window_us) - np.arange(len(g)) - 1
+    count = _forward_counts(g, t, window_us)
     total = int(count.sum())
     if total <= max_pairs:
         return pl.DataFrame(schema={"g": pl.UInt32, **_BOUNDED_SCHEMA})
@@ -400,6 +409,11 @@ def _forward_ends(g: np.ndarray, t: np.ndarray, window_us: int) -> np.ndarray:
     return hi
 
 
+def _forward_counts(g: np.ndarray, t: np.ndarray, window_us: int) -> np.ndarray:
+    """For each row (sorted by g, t): how many later rows of its object are within Δt."""
+    return _forward_ends(g, t, window_us) - np.arange(len(t)) - 1
+
+
 def _pair_chunks(
     g: np.ndarray,
     t: np.ndarray,
@@ -411,8 +425,7 @@ def _pair_chunks(
 
     Generated in chunks of about `_CHUNK_PAIRS` candidates, so memory stays bounded.
     """
-    hi = _forward_ends(g, t, window_us)
-    count = hi - np.arange(len(t)) - 1
+    count = _forward_counts(g, t, window_us)
     cum = np.cumsum(count)
     total = int(cum[-1]) if len(cum) else 0
     n_chunks = max(1, math.ceil(total / _CHUNK_PAIRS))
@@ -431,12 +444,10 @@ def _pair_chunks(
     report(progress, "co-action pairs", n_chunks, n_chunks)
 
 
-def _oriented(prep: _Prepared, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Post indices (pa, pb) of a pair of rows, with pa by the smaller account key."""
-    swap = prep.acct[i] > prep.acct[j]
-    pa = np.where(swap, prep.pidx[j], prep.pidx[i])
-    pb = np.where(swap, prep.pidx[i], prep.pidx[j])
-    return pa, pb
+def _ordered(acct: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (first, second) of row pairs (i, j), first the one of the smaller account id."""
+    swap = acct[i] > acct[j]
+    return np.where(swap, j, i), np.where(swap, i, j)
 
 
 # --- window -------------------------------------------------------------------------------
@@ -538,56 +549,94 @@ def estimate_window(
 
 
 # --- edges --------------------------------------------------------------------------------
-def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFrame:
-    """Aggregate post pairs (``pa, pb, g``) into one row per account pair."""
-    if not chunks:
-        return pl.DataFrame(schema=_EDGE_SCHEMA)
-    n_posts = len(prep.post_acct)
-    n_acc = max(1, prep.names.len())
-    kind_names = prep.objects["kind"].unique().sort().to_list()
-    kind_codes = (
-        prep.objects["kind"]
-        .replace_strict(kind_names, list(range(len(kind_names))), return_dtype=pl.UInt32)
-        .to_numpy()
+# The pairing is split into two kernels so that another engine (`signals.spark`) can run the
+# same code on pieces of the data: `sweep_pairs` is closed over objects (the rows of whole
+# objects give exactly their pairs) and `pair_totals` over account pairs (the post pairs of
+# whole account pairs give exactly their totals). Every column is an Int64, so the frames
+# cross Arrow and Spark unchanged; keys are ``a * n_accounts + b`` and ``pa * n_posts + pb``.
+SWEEP_SCHEMA = {name: pl.Int64() for name in ("g", "t", "acct", "pidx", "w", "kbit")}
+PAIR_SCHEMA = {name: pl.Int64() for name in ("ab", "k", "g", "kbit", "w", "ta", "tb")}
+TOTALS_SCHEMA = {
+    name: pl.Int64()
+    for name in (
+        *("ab", "first", "last", "lead2", "n_pairs"),
+        *("w_a", "n_a", "w_b", "n_b", "n_objects", "kbits"),
     )
-    idf_q = np.round(prep.objects["idf"].to_numpy() * _WEIGHT_UNIT).astype(np.int64)
-    pairs = pl.concat(chunks)
-    pa = pairs["pa"].to_numpy()
-    pb = pairs["pb"].to_numpy()
-    g = pairs["g"].to_numpy()
-    a = prep.post_acct[pa]
-    b = prep.post_acct[pb]
-    frame = pl.DataFrame(
-        {
-            "ab": (a.astype(np.uint64) * np.uint64(n_acc) + b.astype(np.uint64)),
-            "k": (pa.astype(np.uint64) * np.uint64(n_posts) + pb.astype(np.uint64)),
-            "g": g,
-            "kbit": np.left_shift(np.uint64(1), kind_codes[g].astype(np.uint64)),
-            "w": idf_q[g],
-        }
-    )
-    del pairs, pa, pb, g, a, b
-    objects = frame.group_by("ab").agg(
-        pl.col("g").n_unique().cast(pl.UInt32).alias("n_objects"),
+}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What both pairing kernels need besides the rows: Δt and the sizes of the id spaces."""
+
+    window_us: int
+    n_posts: int
+    n_accounts: int
+
+
+# sweep rows (`SWEEP_SCHEMA`, sorted by g, t, acct, pidx) → `pair_totals` of all their pairs
+PairTotals = Callable[[pl.DataFrame, Sweep, ProgressCallback | None], pl.DataFrame]
+
+
+def sweep_pairs(
+    rows: pl.DataFrame, sweep: Sweep, progress: ProgressCallback | None = None
+) -> pl.DataFrame:
+    """The co-acting post pairs (`PAIR_SCHEMA`) of sweep `rows` (`SWEEP_SCHEMA`: whole
+    objects, sorted by ``g, t, acct, pidx``): one row per pair of posts and shared object,
+    ``pa`` by the smaller account id, with the object's quantised idf ``w`` and kind bit."""
+    g, t, acct, pidx = (rows[c].to_numpy() for c in ("g", "t", "acct", "pidx"))
+    w, kbit = rows["w"].to_numpy(), rows["kbit"].to_numpy()
+    chunks = [pl.DataFrame(schema=PAIR_SCHEMA)]
+    for i, j in _pair_chunks(g, t, acct, sweep.window_us, progress):
+        first, second = _ordered(acct, i, j)
+        chunks.append(
+            pl.DataFrame(
+                {
+                    "ab": acct[first] * sweep.n_accounts + acct[second],
+                    "k": pidx[first] * sweep.n_posts + pidx[second],
+                    "g": g[i],
+                    "kbit": kbit[i],
+                    "w": w[i],
+                    "ta": t[first],
+                    "tb": t[second],
+                },
+                schema=PAIR_SCHEMA,
+            )
+        )
+    return pl.concat(chunks)
+
+
+def candidate_count(rows: pl.DataFrame, sweep: Sweep) -> int:
+    """How many candidate post pairs (same object, within Δt) sweep `rows` make, counted
+    before any is built."""
+    g, t = rows["g"].to_numpy(), rows["t"].to_numpy()
+    return int(_forward_counts(g, t, sweep.window_us).sum())
+
+
+def pair_totals(pairs: pl.DataFrame, sweep: Sweep) -> pl.DataFrame:
+    """Per account pair ``ab``, the sums its edge is made of (`TOTALS_SCHEMA`), from the
+    post pairs (`PAIR_SCHEMA`) of whole account pairs."""
+    n_posts, n_acc = sweep.n_posts, sweep.n_accounts
+    objects = pairs.group_by("ab").agg(
+        pl.col("g").n_unique().cast(pl.Int64).alias("n_objects"),
         pl.col("kbit").bitwise_or().alias("kbits"),
     )
     # one row per pair of posts: an event's weight is its rarest shared object's
-    post_pairs = frame.group_by("k").agg(pl.col("ab").first(), pl.col("w").max())
-    del frame
-    k = post_pairs["k"].to_numpy()
-    pa = (k // np.uint64(n_posts)).astype(np.int64)
-    pb = (k % np.uint64(n_posts)).astype(np.int64)
-    ta = prep.post_t[pa]
-    tb = prep.post_t[pb]
-    ab = post_pairs["ab"].to_numpy()
-    post_pairs = post_pairs.with_columns(
-        # (post, partner's account) as one integer: it determines the account pair, so the
-        # per-post group-by below needs one key, not two
-        pl.Series("post_a", pa.astype(np.uint64) * np.uint64(n_acc) + ab % np.uint64(n_acc)),
-        pl.Series("post_b", pb.astype(np.uint64) * np.uint64(n_acc) + ab // np.uint64(n_acc)),
-        pl.Series("lo", np.minimum(ta, tb)),
-        pl.Series("hi", np.maximum(ta, tb)),
-        pl.Series("lead2", 2 * (ta < tb).astype(np.int64) + (ta == tb).astype(np.int64)),
+    post_pairs = (
+        pairs.group_by("k")
+        .agg(pl.col("ab").first(), pl.col("w").max(), pl.col("ta").first(), pl.col("tb").first())
+        .with_columns(
+            # (post, partner's account) as one integer: it determines the account pair, so
+            # the per-post group-by below needs one key, not two
+            ((pl.col("k") // n_posts) * n_acc + pl.col("ab") % n_acc).alias("post_a"),
+            ((pl.col("k") % n_posts) * n_acc + pl.col("ab") // n_acc).alias("post_b"),
+            pl.min_horizontal("ta", "tb").alias("lo"),
+            pl.max_horizontal("ta", "tb").alias("hi"),
+            (
+                2 * (pl.col("ta") < pl.col("tb")).cast(pl.Int64)
+                + (pl.col("ta") == pl.col("tb")).cast(pl.Int64)
+            ).alias("lead2"),
+        )
     )
 
     def side(column: str, suffix: str) -> pl.DataFrame:
@@ -605,32 +654,68 @@ def _edges_from_pairs(prep: _Prepared, chunks: list[pl.DataFrame]) -> pl.DataFra
         pl.col("lead2").sum().alias("lead2"),
         pl.len().alias("n_pairs"),
     )
-    edges = (
+    return (
         timing.join(side("post_a", "_a"), on="ab")
         .join(side("post_b", "_b"), on="ab")
         .join(objects, on="ab")
-        .with_columns(
-            (pl.col("ab") // n_acc).cast(pl.Int64).alias("ia"),
-            (pl.col("ab") % n_acc).cast(pl.Int64).alias("ib"),
-            (pl.min_horizontal("w_a", "w_b").cast(pl.Float64) / _WEIGHT_UNIT).alias("weight"),
-        )
+        .select(list(TOTALS_SCHEMA))
+        .cast(TOTALS_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def local_pair_totals(
+    rows: pl.DataFrame, sweep: Sweep, progress: ProgressCallback | None = None
+) -> pl.DataFrame:
+    """`pair_totals` of all the pairs of sweep `rows`, on this machine (a `PairTotals`)."""
+    return pair_totals(sweep_pairs(rows, sweep, progress), sweep)
+
+
+def _sweep_rows(prep: _Prepared) -> tuple[pl.DataFrame, list[str]]:
+    """The sweep rows (`SWEEP_SCHEMA`) of `prep` and the kind names its kind bits index."""
+    kind_names = prep.objects["kind"].unique().sort().to_list()
+    kind_codes = (
+        prep.objects["kind"]
+        .replace_strict(kind_names, list(range(len(kind_names))), return_dtype=pl.Int64)
+        .to_numpy()
+    )
+    idf_q = np.round(prep.objects["idf"].to_numpy() * _WEIGHT_UNIT).astype(np.int64)
+    rows = pl.DataFrame(
+        {
+            "g": prep.g,
+            "t": prep.t,
+            "acct": prep.acct,
+            "pidx": prep.pidx,
+            "w": idf_q[prep.g],
+            "kbit": np.left_shift(1, kind_codes[prep.g]),
+        },
+        schema=SWEEP_SCHEMA,
+    )
+    return rows, kind_names
+
+
+def _edges(totals: pl.DataFrame, names: pl.Series, kind_names: list[str]) -> pl.DataFrame:
+    """The edges (`_EDGE_SCHEMA`, sorted) of account pair `totals` (`TOTALS_SCHEMA`)."""
+    n_acc = max(1, names.len())
+    edges = totals.with_columns(
+        (pl.col("ab") // n_acc).alias("ia"),
+        (pl.col("ab") % n_acc).alias("ib"),
+        (pl.min_horizontal("w_a", "w_b").cast(pl.Float64) / _WEIGHT_UNIT).alias("weight"),
+    ).sort(
         # account ids sort as the keys do (they are positions among the sorted keys)
-        .sort(["weight", "ia", "ib"], descending=[True, False, False])
+        ["weight", "ia", "ib"],
+        descending=[True, False, False],
     )
-    names = prep.names
-    return (
-        edges.select(
-            names.gather(edges["ia"]).alias("a"),
-            names.gather(edges["ib"]).alias("b"),
-            "weight",
-            pl.min_horizontal("n_a", "n_b").cast(pl.UInt32).alias("n_events"),
-            pl.col("n_objects"),
-            _kind_lists(edges["kbits"].to_numpy(), kind_names),
-            pl.col("first").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
-            pl.col("last").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
-            (pl.col("lead2") / (2 * pl.col("n_pairs"))).alias("a_first"),
-        ).cast(_EDGE_SCHEMA)  # type: ignore[arg-type]
-    )
+    return edges.select(
+        names.gather(edges["ia"]).alias("a"),
+        names.gather(edges["ib"]).alias("b"),
+        "weight",
+        pl.min_horizontal("n_a", "n_b").cast(pl.UInt32).alias("n_events"),
+        pl.col("n_objects"),
+        _kind_lists(edges["kbits"].to_numpy(), kind_names),
+        pl.col("first").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
+        pl.col("last").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
+        (pl.col("lead2") / (2 * pl.col("n_pairs"))).alias("a_first"),
+    ).cast(_EDGE_SCHEMA)  # type: ignore[arg-type]
 
 
 def _kind_lists(bits: np.ndarray, kind_names: list[str]) -> pl.Series:
@@ -656,6 +741,7 @@ def coaction_edges(
     estimate: tuple[float, float, timedelta] = (WINDOW_QUANTILE, WINDOW_SHARE, MAX_WINDOW),
     progress: ProgressCallback | None = None,
     rows: pl.DataFrame | None = None,
+    pairs: PairTotals | None = None,
 ) -> CoactionResult:
     """Weighted account pairs that posted the same objects within Δt of each other.
 
@@ -695,6 +781,10 @@ def coaction_edges(
         `object_rows` of these same `posts`, with this `min_sequence`, already computed
         (by a caller that needs them for several stages); rows of kinds not in `objects`
         or `extra_objects` are ignored. None computes them.
+    pairs
+        Where the post pairs are made and summed per account pair: `local_pair_totals`
+        (None) on this machine, or another engine's runner of the same two kernels
+        (`campaign_detect.signals.spark.spark_pair_totals`).
 
     Returns
     -------
@@ -741,11 +831,11 @@ def coaction_edges(
     window_us = delta // timedelta(microseconds=1)
     prep = _bound(found, window_us=window_us, cap=max_accounts_per_window, max_pairs=max_pairs)
     del found
-    chunks = []
-    for i, j in _pair_chunks(prep.g, prep.t, prep.acct, window_us, progress):
-        pa, pb = _oriented(prep, i, j)
-        chunks.append(pl.DataFrame({"pa": pa, "pb": pb, "g": prep.g[i]}))
-    edges = _edges_from_pairs(prep, chunks)
+    sweep_rows, kind_names = _sweep_rows(prep)
+    sweep = Sweep(window_us, n_posts=len(prep.post_acct), n_accounts=max(1, prep.names.len()))
+    totals = (pairs or local_pair_totals)(sweep_rows, sweep, progress)
+    del sweep_rows
+    edges = _edges(totals, prep.names, kind_names)
     return CoactionResult(
         edges=edges, window=delta, window_estimated=estimated, bounded=prep.bounded
     )
@@ -833,11 +923,10 @@ def coaction_events(
     wanted = prep.names.is_in(list(accounts)).to_numpy()
     keep = wanted[prep.acct] if len(prep.acct) else np.zeros(0, dtype=bool)
     g, t, acct, pidx = prep.g[keep], prep.t[keep], prep.acct[keep], prep.pidx[keep]
-    sub = replace(prep, g=g, t=t, acct=acct, pidx=pidx)
     parts = []
     for i, j in _pair_chunks(g, t, acct, window_us, None):
-        pa, pb = _oriented(sub, i, j)
-        parts.append(pl.DataFrame({"pa": pa, "pb": pb, "g": g[i]}))
+        first, second = _ordered(acct, i, j)
+        parts.append(pl.DataFrame({"pa": pidx[first], "pb": pidx[second], "g": g[i]}))
     if not parts:
         return pl.DataFrame(schema=_EVENT_SCHEMA)
     pairs = _event_order(prep, pl.concat(parts))

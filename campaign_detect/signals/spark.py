@@ -1,0 +1,158 @@
+"""Co-action's post pairs on Apache Spark: the local engine's two kernels, run per piece.
+
+The pairs of a scan are the one part of it that grows faster than the input (every post of
+an object within Δt of every other). `coaction_edges` makes the sweep rows on the driver
+(one small integer row per post and shared object, after bounding) and hands them to a
+`PairTotals` runner; this module's runner ships them to Spark and runs there:
+
+1. ``groupBy(g % n).applyInArrow``: `coaction.sweep_pairs` on the rows of whole objects
+   (it is closed over objects: a piece's rows give exactly that piece's pairs);
+2. ``groupBy(ab % m).applyInArrow``: `coaction.pair_totals` on the post pairs of whole
+   account pairs (closed over account pairs likewise).
+
+Only the per-account-pair totals come back. Both kernels are the functions the local engine
+calls on the whole frame, so the edges are the same to the last bit (`tests/test_spark.py`);
+nothing here restates a rule of co-action. `pyspark` is imported only when a session is
+made or used: the local engine never needs it nor a JVM.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from campaign_detect.errors import InputError
+from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.signals.coaction import (
+    PAIR_SCHEMA,
+    SWEEP_SCHEMA,
+    TOTALS_SCHEMA,
+    PairTotals,
+    Sweep,
+    candidate_count,
+    pair_totals,
+    sweep_pairs,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyspark.sql import SparkSession
+
+__all__ = ["INSTALL", "spark_pair_totals", "spark_session"]
+
+# what a user without the extra is told to run
+INSTALL = "pip install 'campaign-detect[spark]'"
+# sweep rows and candidate post pairs per Spark task: bounds an executor's memory (a task
+# holds its piece as Arrow and polars frames, about 100 bytes a pair at the peak)
+ROWS_PER_TASK = 4_000_000
+PAIRS_PER_TASK = 2_000_000
+_BUCKET = "bucket"
+_SPARK_PARTITIONS = 200  # Spark's own default of spark.sql.shuffle.partitions
+
+
+def spark_session(master: str | None = None) -> SparkSession:
+    """A Spark session on `master`: ``local[N]``, ``spark://HOST:PORT``, ``yarn``, ... or a
+    Spark Connect server ``sc://HOST[:PORT]``; None is ``local[*]`` (or, inside a notebook
+    that has one, its active session).
+
+    Raises
+    ------
+    InputError
+        Without pyspark (the message gives the install line) or, for a JVM on this
+        machine, without Java.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise InputError(
+            f"--engine spark needs pyspark, which is not installed: {INSTALL}"
+        ) from exc
+    if master is not None and master.startswith("sc://"):
+        return SparkSession.builder.remote(master).getOrCreate()
+    if master is None and (active := SparkSession.getActiveSession()) is not None:
+        return active
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise InputError(
+            "--engine spark starts Spark, which needs Java 17 or later, and no java was found: "
+            "install a JDK (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME, "
+            "or pass --spark-master sc://HOST for a Spark Connect server"
+        )
+    master = master or "local[*]"
+    if master.startswith("local"):
+        # the Python workers are this interpreter, which has campaign_detect installed
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(master)
+        .appName("campaign-detect")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+
+
+def spark_pair_totals(spark: SparkSession) -> PairTotals:
+    """A `PairTotals` runner that makes and sums the post pairs on `spark`."""
+
+    def run(rows: pl.DataFrame, sweep: Sweep, progress: ProgressCallback | None) -> pl.DataFrame:
+        if rows.is_empty():
+            return pair_totals(pl.DataFrame(schema=PAIR_SCHEMA), sweep)
+        report(progress, "co-action pairs (spark)", 0, 1)
+        floor = _shuffle_partitions(spark)
+        pieces = max(floor, math.ceil(rows.height / ROWS_PER_TASK))
+        pair_pieces = max(floor, math.ceil(candidate_count(rows, sweep) / PAIRS_PER_TASK))
+        frame = spark.createDataFrame(
+            rows.with_columns((pl.col("g") % pieces).alias(_BUCKET)).to_arrow()
+        )
+        pairs = frame.groupBy(_BUCKET).applyInArrow(
+            _pairs_kernel(sweep, pair_pieces), _ddl({**PAIR_SCHEMA, _BUCKET: pl.Int64()})
+        )
+        totals = pairs.groupBy(_BUCKET).applyInArrow(_totals_kernel(sweep), _ddl(TOTALS_SCHEMA))
+        out = _frame(totals.toArrow(), TOTALS_SCHEMA)
+        report(progress, "co-action pairs (spark)", 1, 1)
+        return out
+
+    return run
+
+
+def _shuffle_partitions(spark: SparkSession) -> int:
+    """The session's ``spark.sql.shuffle.partitions`` (Spark's default where it is not a
+    number, such as Databricks' ``auto``): the fewest pieces of each step."""
+    value = str(spark.conf.get("spark.sql.shuffle.partitions", str(_SPARK_PARTITIONS)))
+    return int(value) if value.isdigit() and int(value) > 0 else _SPARK_PARTITIONS
+
+
+def _pairs_kernel(sweep: Sweep, pieces: int) -> Any:
+    """Arrow → Arrow: `sweep_pairs` of one piece's sweep rows, keyed for the next step."""
+
+    def kernel(table: pa.Table) -> pa.Table:
+        rows = _frame(table, SWEEP_SCHEMA).sort("g", "t", "acct", "pidx")
+        pairs = sweep_pairs(rows, sweep)
+        return pairs.with_columns((pl.col("ab") % pieces).alias(_BUCKET)).to_arrow()
+
+    return kernel
+
+
+def _totals_kernel(sweep: Sweep) -> Any:
+    """Arrow → Arrow: `pair_totals` of one piece's post pairs."""
+
+    def kernel(table: pa.Table) -> pa.Table:
+        return pair_totals(_frame(table, PAIR_SCHEMA), sweep).to_arrow()
+
+    return kernel
+
+
+def _frame(table: pa.Table, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The columns of `schema` of an Arrow table, as polars."""
+    return pl.DataFrame(table).select(list(schema)).cast(schema)  # type: ignore[arg-type]
+
+
+def _ddl(schema: Mapping[str, pl.DataType]) -> str:
+    """Spark's DDL of an all-Int64 schema."""
+    assert all(dtype == pl.Int64 for dtype in schema.values())
+    return ", ".join(f"{name} long" for name in schema)

@@ -1,0 +1,336 @@
+"""The Spark engine (`--engine spark`): the same JSON as the local engine, byte for byte apart
+from ``config.engine``, on a real Spark (``local[2]``, a standalone cluster of its own
+processes on 127.0.0.1, and Spark Connect).
+
+Tests marked ``spark`` need the ``[spark]`` extra and Java 17+ and run with ``pytest -m spark``
+(`.ci/run` installs the extra and runs them; without either they are skipped with a message
+saying what is missing). The rest run everywhere:
+without pyspark, ``--engine spark`` must exit 2 with the install line, and the two pairing
+kernels must give the local result when run piece by piece, as Spark runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from campaign_detect import ScanConfig, scan
+from campaign_detect.cli import cli
+from campaign_detect.errors import InputError
+from campaign_detect.load import load_posts
+from campaign_detect.signals.coaction import (
+    PAIR_SCHEMA,
+    Sweep,
+    coaction_edges,
+    pair_totals,
+    sweep_pairs,
+)
+from campaign_detect.synth import generate, write
+
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "fixtures" / "kami_umkm_sample.csv"
+NO_SPARK = "Spark tests need the [spark] extra: pip install -e '.[test,spark]' (.ci/run does)"
+# the command line of the cluster and Connect tests (the --spark-master and -o follow)
+SCAN_JSON = [sys.executable, "-m", "campaign_detect", "scan", str(SAMPLE), "--format", "json"]
+SCAN_JSON += ["-q", "--engine", "spark"]
+NO_JAVA = "Spark tests need Java 17 or later on PATH (apt-get install openjdk-17-jre-headless)"
+
+
+def _local_json(path: Path, config: ScanConfig | None = None) -> dict:
+    return json.loads(scan(str(path), config).to_json())
+
+
+def _same_apart_from_engine(on_spark: dict, local: dict) -> None:
+    assert on_spark["config"]["engine"] == "spark"
+    assert local["config"]["engine"] == "local"
+    on_spark["config"]["engine"] = "local"
+    assert json.dumps(on_spark) == json.dumps(local)
+
+
+# --- without Spark ------------------------------------------------------------------------
+def test_engine_spark_without_pyspark_exits_2_with_the_install_line(monkeypatch):
+    for name in [m for m in sys.modules if m == "pyspark" or m.startswith("pyspark.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # `import pyspark` raises ImportError
+    result = CliRunner().invoke(cli, ["scan", str(SAMPLE), "--engine", "spark", "-q"])
+    assert result.exit_code == 2, result.output
+    assert "pip install 'campaign-detect[spark]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_without_java_a_local_spark_is_refused_saying_so(monkeypatch):
+    pytest.importorskip("pyspark", reason=NO_SPARK)
+    import campaign_detect.signals.spark as engine
+
+    monkeypatch.setattr(engine.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(InputError, match="Java 17"):
+        engine.spark_session("local[2]")
+
+
+def test_spark_master_alone_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["scan", str(SAMPLE), "--spark-master", "local[2]", "-q"])
+    assert result.exit_code == 2
+    assert "--engine spark" in result.output
+
+
+def test_an_unknown_engine_and_a_session_for_the_local_engine_are_refused():
+    with pytest.raises(InputError, match="engine"):
+        ScanConfig(engine="dask")
+    with pytest.raises(InputError, match="engine='spark'"):
+        scan(str(SAMPLE), ScanConfig(), spark="local[2]")
+
+
+@pytest.mark.parametrize(("setting", "pieces"), [("8", 8), ("auto", 200), ("0", 200)])
+def test_the_fewest_pieces_follow_the_sessions_shuffle_partitions(setting, pieces):
+    from campaign_detect.signals.spark import _shuffle_partitions
+
+    class Conf:
+        def get(self, key, default=None):
+            assert key == "spark.sql.shuffle.partitions"
+            return setting
+
+    class Session:
+        conf = Conf()
+
+    assert _shuffle_partitions(Session()) == pieces  # type: ignore[arg-type]
+
+
+def test_the_kernels_run_piece_by_piece_give_the_local_edges(tmp_path):
+    # what the Spark runner does, without Spark: pairs per piece of objects, totals per
+    # piece of account pairs, concatenated in no particular order
+    posts = load_posts(write(generate(4_000, seed=3), tmp_path)["posts"]).posts
+    calls = []
+
+    def in_pieces(rows: pl.DataFrame, sweep: Sweep, progress) -> pl.DataFrame:
+        calls.append(rows.height)
+        pairs = pl.concat(
+            [pl.DataFrame(schema=PAIR_SCHEMA)]
+            + [sweep_pairs(rows.filter(pl.col("g") % 3 == r), sweep) for r in (2, 0, 1)]
+        )
+        assert pairs.height > 100
+        return pl.concat(
+            [pair_totals(pairs.filter(pl.col("ab") % 4 == r), sweep) for r in (3, 1, 0, 2)]
+        )
+
+    local = coaction_edges(posts, window="10m")
+    pieces = coaction_edges(posts, window="10m", pairs=in_pieces)
+    assert calls
+    assert calls[0] > 0
+    assert local.edges.height > 50
+    assert pieces.edges.equals(local.edges)
+
+
+# --- on Spark -----------------------------------------------------------------------------
+def _pyspark():
+    return pytest.importorskip("pyspark", reason=NO_SPARK)
+
+
+def _need_java() -> None:
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip(NO_JAVA)
+
+
+def _spark_env() -> dict[str, str]:
+    # the workers' Python is this one (campaign_detect installed); bind to loopback only
+    return {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    _pyspark()
+    _need_java()
+    from pyspark.sql import SparkSession
+
+    os.environ.update({k: v for k, v in _spark_env().items() if k.startswith(("PYSPARK", "SPARK"))})
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("campaign-detect-tests")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def synth_inputs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("spark-inputs")
+    return {
+        "3k": write(generate(3_000, seed=11), root / "3k")["posts"],
+        "30k": write(generate(30_000, seed=12), root / "30k", fmt="parquet")["posts"],
+    }
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("size", ["3k", "30k"])
+def test_spark_json_equals_the_local_json(spark, synth_inputs, size):
+    path = synth_inputs[size]
+    local = _local_json(path)
+    on_spark = json.loads(scan(str(path), ScanConfig(engine="spark"), spark=spark).to_json())
+    assert local["signals"]["coaction_edges"] > 100
+    assert local["clusters"], "the synth input's planted campaigns are reported"
+    _same_apart_from_engine(on_spark, local)
+
+
+@pytest.mark.spark
+def test_a_hot_hashtag_is_capped_on_spark_as_it_is_locally(spark, tmp_path):
+    # 3,000 posts of one tag in an hour from 1,000 accounts: each of its 10-minute cells
+    # holds more accounts than max_accounts_per_window, so it is left unpaired and reported
+    background = generate(3_000, seed=13).posts
+    start = datetime(2023, 9, 20, 12, tzinfo=UTC)
+    hot = pl.DataFrame(
+        {
+            "post_id": [f"hot{i}" for i in range(3_000)],
+            "account": [f"fan{i % 1_000}" for i in range(3_000)],
+            "created_at": [start + timedelta(seconds=i * 1.2) for i in range(3_000)],
+            "text": [f"nonton bareng #viralhariini sesi {i % 97}" for i in range(3_000)],
+        }
+    )
+    path = tmp_path / "hot.parquet"
+    pl.concat([background, hot], how="diagonal_relaxed").write_parquet(path)
+    config = ScanConfig(window="10m", max_accounts_per_window=200)
+    local = _local_json(path, config)
+    on_spark = json.loads(scan(str(path), replace(config, engine="spark"), spark=spark).to_json())
+    assert local["signals"]["bounded_windows"] >= 6
+    _same_apart_from_engine(on_spark, local)
+
+
+# --- a standalone cluster and Spark Connect, each in processes of their own ----------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _spark_home() -> Path:
+    return Path(_pyspark().__file__).parent
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{process.args[:3]} exited with {process.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"nothing listened on 127.0.0.1:{port} within {seconds} s")
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test started; each is stopped (and, if need be, killed) at the end."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in reversed(started):
+        process.terminate()
+    for process in reversed(started):
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _launch(args: list[str], log: Path, processes: list[subprocess.Popen]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(_spark_home() / "bin" / "spark-class"), *args],
+        env={**_spark_env(), "SPARK_HOME": str(_spark_home())},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    processes.append(process)
+    return process
+
+
+@pytest.mark.spark
+def test_a_standalone_cluster_gives_the_local_json(tmp_path, processes):
+    _pyspark()
+    _need_java()
+    port, ui = _free_port(), _free_port()
+    master = _launch(
+        [
+            "org.apache.spark.deploy.master.Master",
+            *("--host", "127.0.0.1", "--port", str(port), "--webui-port", str(ui)),
+        ],
+        tmp_path / "master.log",
+        processes,
+    )
+    _wait_for_port(port, master)
+    url = f"spark://127.0.0.1:{port}"
+    for n in (1, 2):
+        _launch(
+            [
+                "org.apache.spark.deploy.worker.Worker",
+                *("--host", "127.0.0.1", "--cores", "1", "--memory", "1g"),
+                *("--webui-port", str(_free_port()), "--work-dir", str(tmp_path / f"w{n}")),
+                url,
+            ],
+            tmp_path / f"worker{n}.log",
+            processes,
+        )
+    out = tmp_path / "cluster.json"
+    run = subprocess.run(
+        [*SCAN_JSON, "--spark-master", url, "-o", str(out)],
+        env=_spark_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    workers = [(tmp_path / f"worker{n}.log").read_text() for n in (1, 2)]
+    assert all("Successfully registered with master" in log for log in workers), workers
+    # both workers ran executors of the scan's application
+    assert all(list((tmp_path / f"w{n}").glob("app-*")) for n in (1, 2))
+    _same_apart_from_engine(json.loads(out.read_text()), _local_json(SAMPLE))
+
+
+@pytest.mark.spark
+def test_spark_connect_gives_the_local_json(tmp_path, processes):
+    pyspark = _pyspark()
+    _need_java()
+    jars = list((_spark_home() / "jars").glob("spark-connect_*.jar"))
+    if not jars:
+        pytest.skip(f"pyspark {pyspark.__version__} ships no Spark Connect server jar")
+    pytest.importorskip("grpc", reason="Spark Connect's client needs pyspark[connect]")
+    port = _free_port()
+    server = _launch(
+        [
+            "org.apache.spark.deploy.SparkSubmit",
+            *("--class", "org.apache.spark.sql.connect.service.SparkConnectServer"),
+            *("--master", "local[2]", "--conf", f"spark.connect.grpc.binding.port={port}"),
+            *("--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.ui.enabled=false"),
+            str(jars[0]),
+        ],
+        tmp_path / "connect.log",
+        processes,
+    )
+    _wait_for_port(port, server)
+    out = tmp_path / "connect.json"
+    run = subprocess.run(
+        [*SCAN_JSON, "--spark-master", f"sc://127.0.0.1:{port}", "-o", str(out)],
+        env=_spark_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "SparkConnectServer" in (tmp_path / "connect.log").read_text()
+    _same_apart_from_engine(json.loads(out.read_text()), _local_json(SAMPLE))
