@@ -16,6 +16,7 @@ from campaign_detect.clusters import ClusterParams
 from campaign_detect.errors import InputError
 from campaign_detect.objects import OBJECT_KINDS as _OBJECT_KINDS
 from campaign_detect.score import NULL_ROUNDS, NULL_SHIFT, SYNC_SCALES, ScoreWeights, SelectParams
+from campaign_detect.score.audience import AUDIENCE_TEST
 from campaign_detect.signals import BURST_SCALES, ENGINES, SignalParams
 from campaign_detect.values import Duration, format_duration, iso_z, parse_duration
 
@@ -178,9 +179,10 @@ class ScanConfig:
         _WEIGHTS.burst_alignment, "Weight of burst alignment in the score."
     )
     audience_test: bool = _setting(
-        False,
-        "Experimental: compare each cluster's co-posting with its pushed objects' other "
-        "users and let a conclusive answer replace the repetition rule (docs/quality-notes.md).",
+        AUDIENCE_TEST,
+        "Compare each cluster's co-posting with its pushed objects' other users and let a "
+        "conclusive answer replace the repetition rule (docs/scoring.md); false keeps the "
+        "repetition rule alone.",
     )
     engine: str = _setting(
         ENGINES[0],

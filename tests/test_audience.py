@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
+import pytest
 from conftest import make_posts
 
 from campaign_detect.objects import object_rows
@@ -57,14 +58,84 @@ def test_part_of_a_crowd_is_explained_by_the_rest_of_it() -> None:
     assert _verdict(rows, crowd[:30]) == "crowd"
 
 
-def test_a_cluster_alone_on_its_tag_is_not() -> None:
+def _usual(accounts: list[str], tag: str, days: int = 6) -> list[dict]:
+    """The accounts' everyday use of `tag` on the days before the window (one post a day
+    each, at a different hour), outside the audience test's one-day block."""
+    return [
+        {
+            "account": a,
+            "ts": T0 - timedelta(days=2 + d, hours=i % 9, minutes=i % 50),
+            "text": f"day {d} {i} #{tag}",
+        }
+        for d in range(days)
+        for i, a in enumerate(accounts)
+    ]
+
+
+@pytest.mark.parametrize("size", [20, 60])
+def test_a_cluster_alone_on_a_tag_used_every_day_is_not_a_crowd(size: int) -> None:
+    ring = [f"ring{i}" for i in range(size)]
+    regulars = [f"o{i}" for i in range(12)]
+    others = [
+        {"account": a, "ts": T0 + timedelta(hours=i), "text": "lunch #derby"}
+        for i, a in enumerate(regulars)
+    ]
+    rows = _moments(ring, "derby", 5, "push") + others + _usual(regulars, "derby")
+    assert _verdict(rows, ring) == "campaign"
+
+
+def test_a_tag_nobody_used_before_cannot_show_who_came_for_the_moment() -> None:
+    # the same ring and the same other users, but the tag has no life outside the window:
+    # nothing shows that the ring came for the moment, so the repetition rule decides
     ring = [f"ring{i}" for i in range(20)]
     others = [
         {"account": f"o{i}", "ts": T0 + timedelta(hours=i), "text": "lunch #derby"}
         for i in range(12)
     ]
-    rows = _moments(ring, "derby", 5, "push") + others
-    assert _verdict(rows, ring) == "campaign"
+    assert _verdict(_moments(ring, "derby", 5, "push") + others, ring) is None
+
+
+@pytest.mark.parametrize("size", [30, 90])
+def test_a_push_at_the_moments_of_a_busy_tag_is_not_explained_by_its_audience(
+    size: int,
+) -> None:
+    # a script pushed on #derby at the same moments as the tag's regulars react: the
+    # members are as dense with the regulars as among themselves (rho near 1), but they
+    # never post #derby otherwise, so their share of its posts is far above their usual
+    fans = [f"fan{i}" for i in range(2 * size)]
+    push = [f"push{i}" for i in range(size)]
+    rows = (
+        _moments(fans, "derby", 5, "gol")
+        + _moments(push, "derby", 5, "script")
+        + _usual(fans, "derby")
+    )
+    assert _verdict(rows, push) != "crowd"
+    # hard negative: half of the regulars, reacting with the rest of them, is a crowd
+    assert _verdict(rows, fans[:size]) == "crowd"
+
+
+@pytest.mark.parametrize("size", [10, 24])
+def test_a_few_coincidences_among_members_are_no_campaign(size: int) -> None:
+    # accounts that each post a tag once over a few hours meet within the window only a
+    # couple of times; with a handful of other posts of the tag near them, that nobody
+    # else met them is no evidence that the tag is theirs
+    members = [f"m{i}" for i in range(size)]
+    rows = [
+        {"account": a, "ts": T0 + timedelta(minutes=(37 * i) % 180), "text": f"x {i} #curhat"}
+        for i, a in enumerate(members)
+    ]
+    rows += [
+        {"account": f"o{i}", "ts": T0 + timedelta(minutes=11 + 43 * i), "text": "y #curhat"}
+        for i in range(4)
+    ]
+    rows += _usual([f"o{i}" for i in range(40)], "curhat")
+    assert _verdict(rows, members) != "campaign"
+    # hard negative: the same accounts posting it within minutes of each other
+    burst = [
+        {"account": a, "ts": T0 + timedelta(seconds=20 * i), "text": f"x {i} #curhat"}
+        for i, a in enumerate(members)
+    ]
+    assert _verdict(burst + rows[size:], members) == "campaign"
 
 
 def test_two_leftover_accounts_are_no_audience() -> None:

@@ -236,3 +236,94 @@ def test_amplification_tells_a_campaign_from_a_set_of_feeds():
     assert feeds["amplification"] < 0.5
     assert ring["pushed_objects"] == pytest.approx(1.0)
     assert ring["amplification"] == pytest.approx(6.0)
+
+
+def _regulars_and_ring(seed: int, n_regulars: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Regulars of a morning tag (each posts ``#pagi`` at a random minute between five and
+    eight every morning), a few of whom also reacted together to three news items, and a
+    ring that posts its own tag within two minutes of each other every day."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    regulars = [f"reg{i}" for i in range(n_regulars)]
+    for day in range(12):
+        for a in regulars:
+            minute = int(rng.integers(5 * 60, 8 * 60))
+            rows.append(
+                {
+                    "account": a,
+                    "ts": T0 + timedelta(days=day, minutes=minute),
+                    "text": f"selamat pagi {a} {day} #pagi",
+                }
+            )
+        hour = int(rng.integers(9, 22))
+        for i in range(10):
+            rows.append(
+                {
+                    "account": f"ring{i}",
+                    "ts": T0 + timedelta(days=day, hours=hour, seconds=9 * i),
+                    "text": f"ring {i} {day} #ringtag",
+                }
+            )
+    for day in (2, 6, 9):  # a third of the regulars react to the same news within minutes
+        for i, a in enumerate(regulars[: n_regulars // 3]):
+            rows.append(
+                {
+                    "account": a,
+                    "ts": T0 + timedelta(days=day, hours=13, seconds=20 * i),
+                    "text": f"astaga {a} #gempa{day}",
+                }
+            )
+    posts = make_posts(rows)
+    membership = pl.DataFrame(
+        {
+            "account": regulars + [f"ring{i}" for i in range(10)],
+            "cluster": [0] * n_regulars + [1] * 10,
+        },
+        schema={"account": pl.String, "cluster": pl.UInt32},
+    )
+    return posts, membership
+
+
+@pytest.mark.parametrize(("seed", "n_regulars"), [(1, 24), (2, 45)])
+def test_regulars_of_an_object_are_tested_on_that_object(seed: int, n_regulars: int) -> None:
+    posts, membership = _regulars_and_ring(seed, n_regulars)
+    span = {"start": [posts["ts"].min()] * 2, "end": [posts["ts"].max()] * 2}
+    windows = pl.DataFrame(
+        {"cluster": [0, 1], **span, "kind": ["hashtag"] * 2, "object": ["pagi", "ringtag"]},
+        schema_overrides={"cluster": pl.UInt32},
+    )
+    no_edges = pl.DataFrame(
+        schema={
+            "a": pl.String,
+            "b": pl.String,
+            "weight": pl.Float64,
+            "n_events": pl.UInt32,
+            "first": pl.Datetime("us", "UTC"),
+            "last": pl.Datetime("us", "UTC"),
+            "a_first": pl.UInt32,
+        }
+    )
+
+    def judged(given: pl.DataFrame) -> dict[int, dict]:
+        clusters, _ = score_clusters(
+            posts,
+            membership,
+            no_edges,
+            window=timedelta(minutes=2),
+            template_members=NO_TEMPLATES,
+            bursts=NO_BURSTS,
+            windows=given,
+            seed=seed,
+        )
+        return {r["cluster"]: r for r in clusters.iter_rows(named=True)}
+
+    # on all their posts the regulars beat chance (the news they met at), ...
+    everything = judged(windows.drop("kind", "object"))
+    assert everything[0]["p_adjusted"] < 0.05
+    # ... on the object they are a group of, they do not; the ring does on its own tag
+    own = judged(windows)
+    assert own[0]["p_adjusted"] > 0.05
+    assert own[0]["copost_ratio"] < 1.5
+    assert own[1]["p_adjusted"] < 0.001
+    # synchrony is still measured on all of a cluster's posts
+    assert own[0]["synchrony"] == everything[0]["synchrony"]

@@ -135,7 +135,7 @@ def find_clusters(
     return Candidates(
         edges=edges,
         membership=pl.concat([communities, scripts, users]),
-        windows=pl.concat([script_windows, user_windows]),
+        windows=pl.concat([script_windows, user_windows], how="diagonal_relaxed"),
     )
 
 

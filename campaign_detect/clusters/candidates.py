@@ -316,4 +316,5 @@ def object_candidates(
         .select("account", "cluster")
         .sort("cluster", "account")
     )
-    return membership, windows.select("cluster", "start", "end")
+    # the object each candidate is made of: its significance is tested on it alone
+    return membership, windows.select("cluster", "start", "end", "kind", "object")

@@ -100,8 +100,8 @@ def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
     reasons = [
         f"{removed['max_p_value']} no more co-posting than chance "
         f"(max_p_value {config['max_p_value']})",
-        f"{removed['min_repetition']} acted together only once "
-        f"(min_repetition {config['min_repetition']})",
+        f"{removed['min_repetition']} part of a crowd, or acted together only once "
+        f"(audience_test {config['audience_test']}, min_repetition {config['min_repetition']})",
         f"{removed['min_amplification']} few accounts per pushed object "
         f"(min_amplification {config['min_amplification']})",
         f"{removed['filters']} outside your filters",
@@ -109,7 +109,8 @@ def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
     return (
         f"No coordinated clusters met the thresholds: {selection['scored']} scored; "
         + "; ".join(reasons)
-        + ". --max-p 1 --min-repetition 0 --min-amplification 0 shows them all."
+        + ". --max-p 1 --min-repetition 0 --min-amplification 0 --no-audience-test shows them "
+        "all."
     )
 
 

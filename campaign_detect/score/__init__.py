@@ -12,12 +12,15 @@ reasons.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
 import polars as pl
 
+from campaign_detect.objects import OBJECT_KINDS, object_rows
 from campaign_detect.score.null import copost_pairs, coposting, null_period, significance_rows
 from campaign_detect.score.select import Selection, SelectParams, select_clusters
 from campaign_detect.score.subscores import (
@@ -176,6 +179,7 @@ def _significance(
     sync_scales: Sequence[timedelta],
     n_clusters: int,
     extra_objects: Sequence[str],
+    tested_clusters: int | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`coposting` of the clusters' posts at Δt and the sync scales below the null's shift."""
     delta = max(1, int(window.total_seconds()))
@@ -191,7 +195,56 @@ def _significance(
         seed=seed,
         n_clusters=n_clusters,
         period=null_period(posts, whole_days=shift_s >= DAY_S),
+        tested_clusters=tested_clusters,
     )
+
+
+def _tested(
+    test: Callable[..., tuple[pl.DataFrame, pl.DataFrame]],
+    cluster_posts: pl.DataFrame,
+    own: pl.DataFrame,
+    **settings: Any,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Significance and synchrony of every cluster on all its posts, except that a cluster
+    of an object's regulars takes its significance from its posts of that object (`own`;
+    one test per cluster either way, so the correction counts the same clusters)."""
+    significance, synchrony = test(cluster_posts, **settings)
+    if own.is_empty():
+        return significance, synchrony
+    retest, _ = test(own, tested_clusters=cluster_posts["cluster"].n_unique(), **settings)
+    retest = retest.join(own.select("cluster").unique(), on="cluster", how="semi")
+    significance = pl.concat(
+        [significance.join(retest.select("cluster"), on="cluster", how="anti"), retest],
+        how="vertical_relaxed",
+    ).sort("cluster")
+    return significance, synchrony
+
+
+def _own_object_posts(
+    cluster_posts: pl.DataFrame, windows: pl.DataFrame | None, extra_objects: Sequence[str]
+) -> pl.DataFrame:
+    """The cluster posts whose co-posting tests each cluster: for a cluster made of the
+    accounts that keep coming back to one object (``windows`` names its ``kind, object``),
+    only its posts of that object; all of them for the others. Regulars of a daily tag
+    who also met at an unrelated event are tested on the tag, which is their claim to be
+    a group, not on the event."""
+    if windows is None or "object" not in windows.columns:
+        return cluster_posts.clear()
+    own = windows.filter(pl.col("object").is_not_null()).select(
+        pl.col("cluster").cast(pl.UInt32), "kind", "object"
+    )
+    if own.is_empty():
+        return cluster_posts.clear()
+    indexed = cluster_posts.with_row_index("pidx")
+    kinds = sorted(set(own["kind"]) & set(OBJECT_KINDS))
+    extra = sorted(set(own["kind"]) & set(extra_objects))
+    carrying = (
+        object_rows(cluster_posts, kinds, extra)
+        .join(indexed.select("pidx", "cluster"), on="pidx")
+        .join(own, on=["cluster", "kind", "object"], how="semi")
+        .select("pidx")
+    )
+    return indexed.filter(pl.col("pidx").is_in(carrying["pidx"].implode())).drop("pidx")
 
 
 def score_clusters(
@@ -226,8 +279,9 @@ def score_clusters(
     null_rounds, null_shift, seed, weights
         The null model (rounds, largest per-account time shift, seed); sub-score weights.
     windows
-        ``cluster, start, end`` for clusters whose window is known from elsewhere (a
-        template's span); other clusters span their first to last internal co-action event.
+        ``cluster, start, end`` (and ``kind, object`` for a repeated object's regulars,
+        tested on that object) for clusters whose window is known from elsewhere; the
+        others span their first to last internal co-action event.
     sync_scales, extra_objects
         Windows wider than Δt at which co-posting is also measured (each cluster is judged
         at the one where it stands out most from chance); ``--object`` columns.
@@ -249,23 +303,19 @@ def score_clusters(
         .join(spans.select("cluster", "start", "end"), on="cluster")
         .filter(pl.col("ts").is_between(pl.col("start"), pl.col("end")))
     )
-    significance, synchrony = _significance(
-        posts,
+    settings: dict[str, Any] = {"null_rounds": null_rounds, "null_shift": null_shift, "seed": seed}
+    significance, synchrony = _tested(
+        partial(_significance, posts, window=window, n_clusters=n_clusters, **settings),
         cluster_posts,
-        window=window,
-        null_rounds=null_rounds,
-        null_shift=null_shift,
-        seed=seed,
+        _own_object_posts(cluster_posts, windows, extra_objects),
         sync_scales=sync_scales,
-        n_clusters=n_clusters,
         extra_objects=extra_objects,
-    )
-    sizes = cluster_posts.group_by("cluster").agg(
-        pl.col("account").n_unique().alias("n_accounts"), pl.len().alias("n_posts")
     )
     parts = [
         spans,
-        sizes,
+        cluster_posts.group_by("cluster").agg(
+            pl.col("account").n_unique().alias("n_accounts"), pl.len().alias("n_posts")
+        ),
         synchrony,
         template_scores(cluster_posts, template_members),
         focus(cluster_posts),

@@ -49,14 +49,27 @@ from datetime import timedelta
 
 import numpy as np
 import polars as pl
+from scipy.stats import binom, poisson
 
 from campaign_detect.objects import SIGNIFICANCE_KINDS
 
-__all__ = ["CROWD_DENSITY", "audience_ratios"]
+__all__ = ["AUDIENCE_TEST", "CROWD_DENSITY", "audience_ratios"]
+
+AUDIENCE_TEST = True
+"""Whether a scan runs the audience test (setting ``audience_test``)."""
 
 CROWD_DENSITY = 0.5
 """A cluster whose members co-post with the rest of its pushed objects' audience at least
 half as densely as among themselves is explained by that audience (a crowd)."""
+
+SURGE = 2.0
+"""An audience reacting to a moment posts the object in proportion to how much it uses it
+anyway; members holding more than twice their usual share of its posts near the window
+(at level `SURGE_ALPHA`) came for the moment, and are not explained by its audience."""
+SURGE_ALPHA = 0.05
+ALONE_LEVEL = 0.05
+"""Level at which the member-outsider pairs are too few for members half as dense with the
+rest of the audience as among themselves (the object is theirs)."""
 
 
 def _sorted_counts(
@@ -140,7 +153,7 @@ def audience_ratios(
     if pushed.is_empty():
         return _undecided(windows)
     near = _near(pushed, obj, membership, int(block.total_seconds()))
-    ratios = _ratios(near, window_s, seed)
+    ratios = _ratios(near, window_s, seed, _surging(pushed, obj, membership, near))
     return windows.select("cluster").join(ratios, on="cluster", how="left")
 
 
@@ -248,7 +261,43 @@ def _near(
     )
 
 
-def _ratios(near: pl.DataFrame, window_s: int, seed: int) -> pl.DataFrame:
+def _surging(
+    pushed: pl.DataFrame, obj: pl.DataFrame, membership: pl.DataFrame, near: pl.DataFrame
+) -> pl.DataFrame:
+    """``cluster, kind, object, surge``: whether the members' share of each pushed object's
+    posts near the window is beyond what their share of its other posts (the rest of the
+    data) explains: an audience reacting to a moment reacts in proportion to how much it
+    uses the object anyway; accounts that came for the moment (a hijack of a busy tag, a
+    script pushed on it by accounts that never post it otherwise) do not."""
+    keys = ["cluster", "kind", "object"]
+    near_counts = near.group_by(keys).agg(
+        pl.col("member").sum().alias("m_near"), pl.len().alias("n_near")
+    )
+    total = (
+        pushed.select(keys)
+        .join(obj.select("kind", "object", "account", "pidx"), on=["kind", "object"])
+        .join(
+            membership.with_columns(pl.lit(True).alias("member")),
+            on=["cluster", "account"],
+            how="left",
+        )
+        .group_by(keys)
+        .agg(pl.col("member").fill_null(False).sum().alias("m_all"), pl.len().alias("n_all"))
+    )
+    counts = near_counts.join(total, on=keys)
+    m_near = counts["m_near"].to_numpy().astype(np.int64)
+    n_near = counts["n_near"].to_numpy().astype(np.int64)
+    m_far = counts["m_all"].to_numpy() - m_near
+    n_far = counts["n_all"].to_numpy() - n_near
+    # the members' usual share of the object (Laplace: an object with no other posts
+    # gives 1/2 and, doubled, explains anything), and the chance of their share near the
+    # window if they posted it at up to `SURGE` times that share
+    usual = (m_far + 1) / (n_far + 2)
+    p = binom.sf(m_near - 1, n_near, np.minimum(1.0, SURGE * usual))
+    return counts.select(keys).with_columns(pl.Series("surge", p < SURGE_ALPHA))
+
+
+def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame) -> pl.DataFrame:
     """Per cluster: the smallest density ratio over its pushed objects, that object, and
     the verdict its bounds give."""
     pg = near["pg"].to_numpy() - 1
@@ -278,12 +327,21 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int) -> pl.DataFrame:
         # no outsider at all: no audience to compare with, so the object decides nothing
         rho = np.where((mm_g > 0) & (x > 0), across / inside, np.nan)
     low, high = _bootstrap_bounds(near, pg, member, window_s, inside, m, n_groups, seed=seed)
+    # alone on the object only if, were the members half as dense with the outsiders as
+    # among themselves, more member-outsider pairs than observed would have been likely:
+    # a few coincidences among members are no evidence that nobody else posts with them
+    alone = poisson.cdf(mx_g, CROWD_DENSITY * np.nan_to_num(inside) * m * x) < ALONE_LEVEL
     index = per_group["pg"].to_numpy() - 1
     ratios = (
         per_group.select("cluster", "kind", "object")
         .with_columns(
-            pl.Series("rho", rho), pl.Series("low", low[index]), pl.Series("high", high[index])
+            pl.Series("rho", rho),
+            pl.Series("low", low[index]),
+            pl.Series("high", high[index]),
+            pl.Series("alone", alone),
         )
+        .join(surging, on=["cluster", "kind", "object"], how="left")
+        .with_columns(pl.col("surge").fill_null(False))
         .filter(pl.col("rho").is_not_nan())
         .sort("cluster", "rho", "kind", "object")
         .group_by("cluster", maintain_order=True)
@@ -292,9 +350,9 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int) -> pl.DataFrame:
             (pl.col("kind").first() + ":" + pl.col("object").first()).alias("audience_object"),
             # one pushed object that is conclusively theirs: not a crowd; every pushed
             # object conclusively shared with an audience: a crowd; else undecided
-            pl.when((pl.col("high") < CROWD_DENSITY).any())
+            pl.when(((pl.col("high") < CROWD_DENSITY) & pl.col("alone") & pl.col("surge")).any())
             .then(pl.lit("campaign"))
-            .when((pl.col("low") >= CROWD_DENSITY).all())
+            .when((pl.col("low") >= CROWD_DENSITY).all() & ~pl.col("surge").any())
             .then(pl.lit("crowd"))
             .alias("audience_verdict"),
         )

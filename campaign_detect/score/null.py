@@ -153,10 +153,12 @@ def coposting(
     seed: int,
     n_clusters: int,
     period: tuple[int, int],
+    tested_clusters: int | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Observed and chance co-posting of each cluster at each window; each cluster is
     judged at the window where it stands out most from chance (its `sync_window`), and the
-    p-value is corrected for the clusters and windows tried.
+    p-value is corrected for the clusters and windows tried (`tested_clusters` clusters
+    when given, else the clusters of `rows`).
 
     Returns the per-cluster significance and the per-post synchrony at that window.
     """
@@ -186,7 +188,8 @@ def coposting(
     pick = np.arange(n_clusters)
     z_best = z[best, pick]
     p = norm.sf(z_best)
-    n_tested = max(1, rows["cluster"].n_unique()) * len(windows)
+    tested = rows["cluster"].n_unique() if tested_clusters is None else tested_clusters
+    n_tested = max(1, tested) * len(windows)
     significance = pl.DataFrame(
         {
             "cluster": pick.astype(np.uint32),

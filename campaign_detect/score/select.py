@@ -1,7 +1,8 @@
 """Which scored clusters are reported, and their ranks.
 
 Three reporting rules, each removing one family of look-alikes: significant co-posting
-(chance), repeated action (one-off crowds) and amplification (feeds). Ranks are assigned
+(chance), not a crowd (the audience test's verdict where it is conclusive, else repeated
+action: crowds around one moment, one-off crowds) and amplification (feeds). Ranks are assigned
 after these rules and before the user's filters, which keep them, so that ranks stay
 comparable between filtered views.
 """
