@@ -53,9 +53,13 @@ _MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
 _PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estimate J >= ~0.3)
 _AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
-_VERIFY_CHUNK = 250_000
+# pairs per cosine step: each step gathers both ends' feature rows (about 1 KiB a pair for
+# a post of a few dozen words), on every thread at once
+_VERIFY_CHUNK = 50_000
 _CAP_CHUNK = 1 << 22  # pair ends per step of the partner cap
+_CUT_KEYS = 1 << 23  # pair ends per range of texts when finding the partner cut-offs
 _DF_BLOCK = 500_000  # texts per block when counting gram frequencies
+_FEATURE_BLOCK = 100_000  # texts per block of feature columns (their products are large)
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
@@ -298,35 +302,40 @@ def _partner_cutoffs(
 
     A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair is
     two int64 keys, one per end: the text, then 63 - agreement (most agreeing first), then
-    the partner's rank; one in-place sort of the keys orders every text's partners. Keys are
-    packed in chunks so the temporaries stay small beside the keys themselves.
+    the partner's rank; an in-place sort of the keys orders every text's partners. The texts
+    are taken in ranges holding about `_CUT_KEYS` pair ends each (every text's ends in one
+    range), so the keys of tens of millions of pairs are never all held at once.
     """
     n = partner_rank.size
-    m = left.size
-    keys = np.empty(2 * m, dtype=np.int64)
-    ends = [(left, right), (right, left)]
-
-    def pack(task: tuple[int, int]) -> None:
-        half, start = task
-        node, partner = ends[half]
-        stop = min(start + _CAP_CHUNK, m)
-        part = slice(start, stop)
-        key = keys[half * m + start : half * m + stop]
-        key[:] = node[part]
-        key <<= 6
-        key |= 63 - agree[part]
-        key <<= bits
-        key |= partner_rank[partner[part]]
-
-    _in_parallel(pack, [(h, s) for h in range(2) for s in range(0, m, _CAP_CHUNK)])
-    keys.sort()  # in place: a sort of values, no argsort and no copy
-    first = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << (bits + 6))
-    crowded = np.diff(first) >= _TOP_PARTNERS
-    limit = keys[first[:-1][crowded] + _TOP_PARTNERS - 1]
     cut_agree = np.full(n, -1, dtype=np.int8)
-    cut_agree[crowded] = 63 - ((limit >> bits) & 63)
     cut_rank = np.zeros(n, dtype=partner_rank.dtype)
-    cut_rank[crowded] = limit & ((1 << bits) - 1)
+    ends = np.cumsum(np.bincount(left, minlength=n) + np.bincount(right, minlength=n))
+    marks = np.arange(_CUT_KEYS, int(ends[-1]) if n else 0, _CUT_KEYS)
+    bounds = distinct(np.r_[0, np.searchsorted(ends, marks, side="right"), n])
+    range_of = np.repeat(np.arange(bounds.size - 1, dtype=np.int32), np.diff(bounds))
+    sides = [(left, right, range_of[left]), (right, left, range_of[right])]
+
+    def in_range(index: int) -> None:
+        lo, hi = int(bounds[index]), int(bounds[index + 1])
+        parts = []
+        for node, partner, node_range in sides:
+            at = np.flatnonzero(node_range == index)
+            key = node[at].astype(np.int64)
+            key <<= 6
+            key |= 63 - agree[at]
+            key <<= bits
+            key |= partner_rank[partner[at]]
+            parts.append(key)
+        keys = np.concatenate(parts)
+        del parts
+        keys.sort()  # in place: a sort of values, no argsort and no copy
+        first = np.searchsorted(keys, np.arange(lo, hi + 1, dtype=np.int64) << (bits + 6))
+        crowded = np.flatnonzero(np.diff(first) >= _TOP_PARTNERS)
+        limit = keys[first[crowded] + _TOP_PARTNERS - 1]
+        cut_agree[lo + crowded] = 63 - ((limit >> bits) & 63)
+        cut_rank[lo + crowded] = limit & ((1 << bits) - 1)
+
+    _in_parallel(in_range, range(bounds.size - 1))
     return cut_agree, cut_rank
 
 
@@ -438,8 +447,8 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
     # the columns of the chosen texts a block at a time, then weights and lengths over all:
     # whole-matrix products and stacks held several copies of ten million texts' features
     parts = _in_parallel(
-        lambda at: _feature_columns(matrix[rows[at : at + _DF_BLOCK]], word_grams),
-        range(0, len(rows), _DF_BLOCK),
+        lambda at: _feature_columns(matrix[rows[at : at + _FEATURE_BLOCK]], word_grams),
+        range(0, len(rows), _FEATURE_BLOCK),
     )
     sizes = np.zeros(n, dtype=np.int64)
     sizes[rows] = np.concatenate([part[1] for part in parts]) if parts else 0
