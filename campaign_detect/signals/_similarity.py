@@ -57,7 +57,7 @@ _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 # a post of a few dozen words), on every thread at once
 _VERIFY_CHUNK = 50_000
 _CAP_CHUNK = 1 << 22  # pair ends per step of the partner cap
-_CUT_KEYS = 1 << 23  # pair ends per range of texts when finding the partner cut-offs
+_CUT_KEYS = 1 << 24  # pair ends per step when finding the partner cut-offs
 _DF_BLOCK = 500_000  # texts per block when counting gram frequencies
 _FEATURE_BLOCK = 100_000  # texts per block of feature columns (their products are large)
 _EPS = 1e-9
@@ -300,42 +300,44 @@ def _partner_cutoffs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each text's `_TOP_PARTNERS`-th best partner, as (agreement, partner rank) cut-offs.
 
-    A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair is
-    two int64 keys, one per end: the text, then 63 - agreement (most agreeing first), then
-    the partner's rank; an in-place sort of the keys orders every text's partners. The texts
-    are taken in ranges holding about `_CUT_KEYS` pair ends each (every text's ends in one
-    range), so the keys of tens of millions of pairs are never all held at once.
+    A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair end
+    is one int64 key: the text, then 63 - agreement (most agreeing first), then the
+    partner's rank, so a text's best partners are its smallest keys. The ends are taken
+    `_CUT_KEYS` at a time, packed in parallel parts and sorted; each step keeps every
+    text's `_TOP_PARTNERS` smallest keys so far (a merge with the step's keys), so the keys
+    of tens of millions of pairs are never all held at once.
     """
     n = partner_rank.size
+    bounds = np.arange(n + 1, dtype=np.int64) << (bits + 6)  # each text's first key
+    kept = np.empty(0, dtype=np.int64)
+    for node, partner in ((left, right), (right, left)):
+        for start in range(0, node.size, _CUT_KEYS):
+            stop = min(start + _CUT_KEYS, node.size)
+            keys = np.empty(stop - start, dtype=np.int64)
+
+            def pack(at: int, node=node, partner=partner, keys=keys, start=start) -> None:
+                key = keys[at : at + _CAP_CHUNK]
+                part = slice(start + at, start + at + key.size)
+                key[:] = node[part]
+                key <<= 6
+                key |= 63 - agree[part]
+                key <<= bits
+                key |= partner_rank[partner[part]]
+
+            _in_parallel(pack, range(0, stop - start, _CAP_CHUNK))
+            keys.sort()  # in place: a sort of values, no argsort and no copy
+            kept = np.concatenate([kept, keys])
+            del keys
+            kept.sort(kind="stable")  # two sorted runs: a merge
+            first = np.searchsorted(kept, bounds)
+            kept = kept[run_positions(first[:-1], np.minimum(np.diff(first), _TOP_PARTNERS))]
+    first = np.searchsorted(kept, bounds)
+    crowded = np.flatnonzero(np.diff(first) == _TOP_PARTNERS)
+    limit = kept[first[crowded] + _TOP_PARTNERS - 1]
     cut_agree = np.full(n, -1, dtype=np.int8)
+    cut_agree[crowded] = 63 - ((limit >> bits) & 63)
     cut_rank = np.zeros(n, dtype=partner_rank.dtype)
-    ends = np.cumsum(np.bincount(left, minlength=n) + np.bincount(right, minlength=n))
-    marks = np.arange(_CUT_KEYS, int(ends[-1]) if n else 0, _CUT_KEYS)
-    bounds = distinct(np.r_[0, np.searchsorted(ends, marks, side="right"), n])
-    range_of = np.repeat(np.arange(bounds.size - 1, dtype=np.int32), np.diff(bounds))
-    sides = [(left, right, range_of[left]), (right, left, range_of[right])]
-
-    def in_range(index: int) -> None:
-        lo, hi = int(bounds[index]), int(bounds[index + 1])
-        parts = []
-        for node, partner, node_range in sides:
-            at = np.flatnonzero(node_range == index)
-            key = node[at].astype(np.int64)
-            key <<= 6
-            key |= 63 - agree[at]
-            key <<= bits
-            key |= partner_rank[partner[at]]
-            parts.append(key)
-        keys = np.concatenate(parts)
-        del parts
-        keys.sort()  # in place: a sort of values, no argsort and no copy
-        first = np.searchsorted(keys, np.arange(lo, hi + 1, dtype=np.int64) << (bits + 6))
-        crowded = np.flatnonzero(np.diff(first) >= _TOP_PARTNERS)
-        limit = keys[first[crowded] + _TOP_PARTNERS - 1]
-        cut_agree[lo + crowded] = 63 - ((limit >> bits) & 63)
-        cut_rank[lo + crowded] = limit & ((1 << bits) - 1)
-
-    _in_parallel(in_range, range(bounds.size - 1))
+    cut_rank[crowded] = limit & ((1 << bits) - 1)
     return cut_agree, cut_rank
 
 

@@ -370,12 +370,13 @@ def test_word_matrix_numbers_words_in_order_and_counts_each_once():
     assert words.matrix.has_sorted_indices
 
 
-@pytest.mark.parametrize("cut_keys", [1 << 23, 7, 1])
-def test_top_partners_matches_a_ranking_by_hand(cut_keys, monkeypatch):
+@pytest.mark.parametrize(("cut_keys", "cap_chunk"), [(1 << 24, 1 << 22), (50, 7), (1, 1)])
+def test_top_partners_matches_a_ranking_by_hand(cut_keys, cap_chunk, monkeypatch):
     # each text's partners ranked by agreement (most first), then by partner rank; a pair
-    # stays when it is within the _TOP_PARTNERS best of either of its texts; the texts may
-    # be taken in ranges of any size (one range, ranges of a few ends, one text a range)
+    # stays when it is within the _TOP_PARTNERS best of either of its texts; the pair ends
+    # may be taken in steps of any size (all at once, a few, one at a time)
     monkeypatch.setattr(_similarity, "_CUT_KEYS", cut_keys)
+    monkeypatch.setattr(_similarity, "_CAP_CHUNK", cap_chunk)
     rng = np.random.default_rng(5)
     n = 30
     codes = np.unique(rng.integers(0, n * n, 500))  # distinct pairs, as candidate_pairs has
