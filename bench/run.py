@@ -21,9 +21,13 @@ hash). Every measurement then runs in a fresh Python process, so its peak reside
     default `ScanConfig`. The time covers only the call; the peak RSS covers the whole
     process (loading included), and the RSS before the call is shown next to it.
 ``scan``
-    `scan(path)` end to end from the parquet file with the default `ScanConfig`; its
-    progress callbacks split the time into phases (load, co-action, bursts, templates,
-    clusters, scores).
+    `scan(path)` end to end from the parquet file with the default `ScanConfig`, then
+    `ScanResult.to_json()` (the JSON the CLI writes); every stage `scan` calls is timed
+    and its own peak resident memory sampled (`_StageMeter`).
+
+``--input PATH`` measures any posts file instead of the synthetic inputs (the format is
+detected from the name as the CLI does; ``.csv.gz`` included): ``bench/grow.py`` builds a
+larger one from time-shifted copies of a file.
 
 ``--engine spark`` runs ``coaction`` and ``scan`` with co-action's post pairs on Spark
 (``--spark-master``, default ``local[2]``); the session is started before the clock and its
@@ -39,10 +43,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import (
@@ -55,7 +62,6 @@ from _common import (
 )
 
 STAGES = ("load", "coaction", "bursts", "templates", "scan")
-_PHASES = ("co-action", "bursts", "templates", "clusters", "scores")
 _QUICK_SIZES = "20k,100k"
 
 
@@ -76,6 +82,90 @@ def _loadavg() -> float | None:
         return None
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss_bytes() -> int:
+    """Resident memory of this process now (``/proc/self/statm``)."""
+    with open("/proc/self/statm", "rb") as handle:
+        return int(handle.read().split()[1]) * _PAGE
+
+
+class _StageMeter:
+    """Wall time and peak resident memory of each stage `scan` calls, in call order.
+
+    A daemon thread samples the resident memory every 5 ms; each wrapped call keeps the
+    largest sample seen while it ran (its own peak, the memory it found included). Wrapping
+    replaces the names in the modules that call them, so the library is unchanged.
+    """
+
+    _TARGETS = (  # (module, name, label); labels of repeated calls are numbered
+        ("campaign_detect.pipeline", "_loaded", "load"),
+        ("campaign_detect.signals", "object_rows", "object rows"),
+        ("campaign_detect.signals", "coaction_edges", "co-action"),
+        ("campaign_detect.signals", "detect_bursts", "bursts"),
+        ("campaign_detect.signals", "template_groups", "templates"),
+        ("campaign_detect.pipeline", "find_clusters", "clusters"),
+        ("campaign_detect.pipeline", "score_clusters", "score"),
+        ("campaign_detect.pipeline", "compete", "compete"),
+        ("campaign_detect.pipeline", "select_clusters", "select"),
+        ("campaign_detect.pipeline", "cluster_events", "events"),
+    )
+
+    def __init__(self) -> None:
+        self.stages: list[dict] = []
+        self._active: list[dict] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            rss = _rss_bytes()
+            for stage in list(self._active):
+                stage["peak"] = max(stage["peak"], rss)
+
+    def measure(self, label: str, call: Callable[[], object]) -> object:
+        count = sum(1 for s in self.stages if s["label"].split(" #")[0] == label)
+        stage = {"label": f"{label} #{count + 1}" if count else label, "peak": _rss_bytes()}
+        stage["start_rss"] = stage["peak"]
+        self.stages.append(stage)
+        self._active.append(stage)
+        begin, cpu = time.perf_counter(), time.process_time()
+        try:
+            return call()
+        finally:
+            stage["seconds"] = time.perf_counter() - begin
+            stage["cpu_seconds"] = time.process_time() - cpu
+            self._active.remove(stage)
+            stage["peak"] = max(stage["peak"], _rss_bytes())
+
+    def install(self) -> None:
+        import importlib
+
+        for module_name, name, label in self._TARGETS:
+            module = importlib.import_module(module_name)
+            original = getattr(module, name)
+
+            def wrapped(*args, _original=original, _label=label, **kwargs):
+                return self.measure(_label, lambda: _original(*args, **kwargs))
+
+            setattr(module, name, wrapped)
+        self._thread.start()
+
+    def rows(self) -> list[dict]:
+        self._stop.set()
+        return [
+            {
+                "label": s["label"],
+                "seconds": s["seconds"],
+                "cpu_seconds": s["cpu_seconds"],
+                "peak_mib": s["peak"] / 2**20,
+                "start_mib": s["start_rss"] / 2**20,
+            }
+            for s in self.stages
+        ]
+
+
 def _engine(engine: str, master: str) -> tuple[object | None, dict]:
     """The Spark session for `engine` (None for the local engine) and notes on its start."""
     if engine != "spark":
@@ -87,14 +177,13 @@ def _engine(engine: str, master: str) -> tuple[object | None, dict]:
     return session, {"session_seconds": time.perf_counter() - start}
 
 
-def _worker(stage: str, directory: Path, fmt: str, engine: str, master: str) -> dict:
+def _worker(stage: str, path: Path, engine: str, master: str) -> dict:
     """Run one measurement in this (fresh) process and return its figures."""
     from campaign_detect import ScanConfig, load_posts, scan
     from campaign_detect.signals import coaction_edges, detect_bursts, template_groups
 
     config = ScanConfig(engine=engine)
     spark, out = _engine(engine if stage in ("coaction", "scan") else "local", master)
-    path = directory / f"posts.{fmt}"
     if stage == "load":
         before = _maxrss_kib()
         cpu = _cpu_seconds()
@@ -108,25 +197,21 @@ def _worker(stage: str, directory: Path, fmt: str, engine: str, master: str) -> 
         )
         out["n_posts"] = loaded.posts.height
     elif stage == "scan":
-        marks: dict[str, float] = {}
-
-        def progress(name: str, done: int, total: int | None) -> None:
-            marks.setdefault(name, time.perf_counter())
-
+        meter = _StageMeter()
+        meter.install()
         before = _maxrss_kib()
         cpu = _cpu_seconds()
         start = time.perf_counter()
-        result = scan(str(path), config, progress=progress, spark=spark)
+        result = scan(str(path), config, spark=spark)
+        text = meter.measure("json", result.to_json)
         seconds = time.perf_counter() - start
         out["n_posts"] = result.posts.height
         out["notes"] = (
             f"{result.clusters.height} clusters, {result.members.height} members, "
-            f"{result.coaction.edges.height} edges, window {result.coaction.window}"
+            f"{result.coaction.edges.height} edges, window {result.coaction.window}; "
+            f"JSON {len(str(text)):,} characters"
         )
-        if all(p in marks for p in _PHASES):
-            bounds = [start] + [marks[p] for p in _PHASES] + [start + seconds]
-            names = ("load", *_PHASES)
-            out["phases"] = {name: bounds[i + 1] - bounds[i] for i, name in enumerate(names)}
+        out["stages"] = meter.rows()
     else:
         posts = load_posts(str(path)).posts
         out["n_posts"] = posts.height
@@ -185,10 +270,10 @@ def _pairs(spark: object | None):
 
 
 # --- the driver ---------------------------------------------------------------------------
-def _measure(stage: str, directory: Path, fmt: str, timeout: float, engine: list[str]) -> dict:
+def _measure(stage: str, path: Path, timeout: float, engine: list[str]) -> dict:
     """Run `stage` in a fresh interpreter; a dict with ``status`` ok/timeout/failed."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", stage]
-    command += ["--input", str(directory), "--fmt", fmt, *engine]
+    command += ["--worker-path", str(path), *engine]
     load = _loadavg()
     try:
         proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
@@ -215,11 +300,11 @@ def _rows(results: list[dict]) -> list[list[str]]:
         if r["status"] == "ok":
             rows.append(
                 [
-                    format_size(r["size"]),
+                    r["input"],
                     r["label"],
                     f"{r['seconds']:.2f}",
                     f"{r['cpu_seconds']:.2f}",
-                    f"{r['size'] / r['seconds']:,.0f}",
+                    f"{r['n_posts'] / r['seconds']:,.0f}",
                     _mib(r["rss_kib"]),
                     _mib(r["rss_before_kib"]),
                     _load(r["load"]),
@@ -228,7 +313,7 @@ def _rows(results: list[dict]) -> list[list[str]]:
             )
         else:
             blank = ["—"] * 5
-            rows.append([format_size(r["size"]), r["label"], *blank, _load(r["load"]), r["status"]])
+            rows.append([r["input"], r["label"], *blank, _load(r["load"]), r["status"]])
     return rows
 
 
@@ -252,17 +337,58 @@ def _scaling(results: list[dict], sizes: list[int]) -> list[list[str]] | None:
     return rows
 
 
-def _phase_rows(results: list[dict]) -> list[list[str]]:
+def _stage_rows(results: list[dict]) -> list[list[str]]:
+    """One row per stage of each scan: wall time, its own peak RSS, the RSS it started at."""
     rows = []
     for r in results:
-        phases = r.get("phases")
-        if r["label"] == "scan" and phases:
+        for stage in r.get("stages", ()):
             rows.append(
-                [format_size(r["size"])]
-                + [f"{phases[name]:.2f}" for name in ("load", *_PHASES)]
-                + [f"{r['seconds']:.2f}"]
+                [
+                    r["input"],
+                    stage["label"],
+                    f"{stage['seconds']:.2f}",
+                    f"{stage['cpu_seconds']:.2f}",
+                    f"{100 * stage['seconds'] / r['seconds']:.0f}",
+                    f"{stage['peak_mib']:,.0f}",
+                    f"{stage['start_mib']:,.0f}",
+                ]
             )
     return rows
+
+
+def _jobs(args: argparse.Namespace, stages: list[str]) -> tuple[list[tuple], list[str]]:
+    """(input label, size or None, path, stage, row label) of every measurement, and a line
+    per input for the record."""
+    jobs: list[tuple] = []
+    described: list[str] = []
+    if args.input:
+        for text in args.input:
+            path = Path(text).resolve()
+            if not path.is_file():
+                raise SystemExit(f"run.py: --input {text}: no such file")
+            described.append(f"{path.name}: {path} ({path.stat().st_size / 2**20:,.0f} MiB)")
+            label = f"{path.parent.name}/{path.name}"
+            jobs += [(label, None, path, s, "load" if s == "load" else s) for s in stages]
+        return jobs, described
+    sizes = sorted({parse_size(s) for s in (args.sizes or _default_sizes(args)).split(",")})
+    load_formats = args.load_formats.split(",") if "load" in stages else []
+    formats = list(dict.fromkeys(["parquet", *load_formats]))
+    for n in sizes:
+        directory, gen_seconds = synth_data(
+            n, seed=args.seed, formats=formats, regenerate=args.regenerate
+        )
+        took = "cached" if gen_seconds is None else f"{gen_seconds:.1f} s"
+        described.append(f"{format_size(n)}: {directory.name} ({took})")
+        print(f"# {format_size(n)} posts: {directory} ({took})", file=sys.stderr)
+        for stage in stages:
+            for fmt in load_formats if stage == "load" else ["parquet"]:
+                label = f"load ({fmt})" if stage == "load" else stage
+                jobs.append((format_size(n), n, directory / f"posts.{fmt}", stage, label))
+    return jobs, described
+
+
+def _default_sizes(args: argparse.Namespace) -> str:
+    return _QUICK_SIZES if args.quick else "100k,1M"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,6 +396,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated post counts, e.g. 100k,1M")
     parser.add_argument(
         "--quick", action="store_true", help=f"sizes {_QUICK_SIZES} (unless --sizes)"
+    )
+    parser.add_argument(
+        "--input",
+        action="append",
+        metavar="PATH",
+        help="measure this posts file instead of synthetic inputs (repeatable; format from "
+        "the name, as the CLI detects it)",
     )
     parser.add_argument("--stages", default="all", help=f"all or a subset of {','.join(STAGES)}")
     parser.add_argument("--seed", type=int, default=0, help="synth seed (default 0)")
@@ -282,8 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="ignore cached inputs")
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--input", help=argparse.SUPPRESS)
-    parser.add_argument("--fmt", default="parquet", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-path", help=argparse.SUPPRESS)
     parser.add_argument(
         "--engine", choices=("local", "spark"), default="local", help="scan's engine"
     )
@@ -294,51 +426,55 @@ def main(argv: list[str] | None = None) -> int:
     engine = ["--engine", args.engine, "--spark-master", args.spark_master]
 
     if args.worker:
-        figures = _worker(args.worker, Path(args.input), args.fmt, args.engine, args.spark_master)
+        figures = _worker(args.worker, Path(args.worker_path), args.engine, args.spark_master)
         print(json.dumps(figures))
         return 0
+    if args.input and (args.sizes or args.quick):
+        parser.error("--input measures the given files: leave out --sizes and --quick")
 
-    sizes_text = args.sizes or (_QUICK_SIZES if args.quick else "100k,1M")
-    sizes = sorted({parse_size(s) for s in sizes_text.split(",")})
     stages = list(STAGES) if args.stages == "all" else args.stages.split(",")
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         parser.error(f"unknown stage(s) {unknown}; choose from {', '.join(STAGES)}")
-    load_formats = args.load_formats.split(",") if "load" in stages else []
-    formats = list(dict.fromkeys(["parquet", *load_formats]))
+    jobs, described = _jobs(args, stages)
 
     results: list[dict] = []
-    generation: list[str] = []
-    for n in sizes:
-        directory, gen_seconds = synth_data(
-            n, seed=args.seed, formats=formats, regenerate=args.regenerate
-        )
-        took = "cached" if gen_seconds is None else f"{gen_seconds:.1f} s"
-        generation.append(f"{format_size(n)}: {directory.name} ({took})")
-        print(f"# {format_size(n)} posts: {directory} ({took})", file=sys.stderr)
-        jobs = [(s, f) for s in stages for f in (load_formats if s == "load" else ["parquet"])]
-        for stage, fmt in jobs:
-            label = f"load ({fmt})" if stage == "load" else stage
-            if args.engine != "local" and stage in ("coaction", "scan"):
-                label += f" ({args.engine}, {args.spark_master})"
-            measured = _measure(stage, directory, fmt, args.timeout, engine)
-            measured.update(size=n, label=label)
-            results.append(measured)
-            shown = f"{measured['seconds']:.2f} s" if measured["status"] == "ok" else ""
-            print(f"#   {label}: {measured['status']} {shown}", file=sys.stderr)
+    for input_label, size, path, stage, label in jobs:
+        if args.engine != "local" and stage in ("coaction", "scan"):
+            label += f" ({args.engine}, {args.spark_master})"
+        measured = _measure(stage, path, args.timeout, engine)
+        measured.update(input=input_label, size=size or measured.get("n_posts"), label=label)
+        results.append(measured)
+        shown = f"{measured['seconds']:.2f} s" if measured["status"] == "ok" else ""
+        print(f"#   {input_label} {label}: {measured['status']} {shown}", file=sys.stderr)
 
-    header = ["posts", "stage", "wall s", "CPU s", "posts/s", "peak RSS MiB", "RSS before MiB"]
+    header = ["input", "stage", "wall s", "CPU s", "posts/s", "peak RSS MiB", "RSS before MiB"]
     header += ["load avg", "notes"]
     parts = [markdown_table(header, _rows(results))]
-    phase_rows = _phase_rows(results)
-    if phase_rows:
+    stage_rows = _stage_rows(results)
+    if stage_rows:
         parts.append(
-            "Scan phases (s, from its progress callbacks):\n\n"
-            + markdown_table(["posts", "load", *_PHASES, "total"], phase_rows)
+            "Scan stages (wall s of each call `scan` makes, its CPU s (the whole process: "
+            "user + system of every thread), its share of the scan row's wall time, the "
+            "largest resident memory sampled while it ran and the resident memory it "
+            "started at):\n\n"
+            + markdown_table(
+                [
+                    "input",
+                    "stage",
+                    "wall s",
+                    "CPU s",
+                    "% of scan",
+                    "peak RSS MiB",
+                    "RSS at start MiB",
+                ],
+                stage_rows,
+            )
         )
+    sizes = sorted({j[1] for j in jobs if j[1] is not None})
     scaling = _scaling(results, sizes)
     if scaling:
-        n1, n2 = sorted(sizes)[-2:]
+        n1, n2 = sizes[-2:]
         parts.append(
             f"Scaling exponent log(t2/t1)/log(n2/n1) between {format_size(n1)} and "
             f"{format_size(n2)} (1.0 = linear):\n\n"
@@ -350,22 +486,25 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n\n".join(parts)
     print(report)
     if args.record:
+        inputs = (
+            "Inputs: "
+            if args.input
+            else f"Inputs (synth seed {args.seed}; generation time when not cached): "
+        ) + "; ".join(described)
         record(
             "bench/run.py",
             "\n".join(
                 [
-                    "Inputs (synth seed "
-                    + str(args.seed)
-                    + "; generation time when not cached): "
-                    + "; ".join(generation),
+                    inputs,
                     "",
                     "Wall time covers the measured call only; peak RSS is the whole measuring "
                     "process (for the signals, loading included; 'RSS before' is the peak just "
-                    "before the call). CPU s is user + system time of the measured call (above "
-                    "wall s when it ran in parallel); load avg is the machine's 1-minute load "
-                    "average as the measurement started; it still carries the previous "
-                    "measurement's own load, so values well above 1 mean other jobs were running "
-                    "and inflated the wall times.",
+                    "before the call). The scan row is `scan()` plus `to_json()`. CPU s is "
+                    "user + system time of the measured call (above wall s when it ran in "
+                    "parallel); load avg is the machine's 1-minute load average as the "
+                    "measurement started; it still carries the previous measurement's own "
+                    "load, so values well above 1 mean other jobs were running and inflated "
+                    "the wall times.",
                     "",
                     report,
                 ]

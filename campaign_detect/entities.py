@@ -40,6 +40,8 @@ _HASHTAG = r"(?:^|[^\w&])#\w+"
 _MENTION = r"(?:^|[^\w@])@\w+(?:\.\w+)*"
 _URL = r"(?i)(?:https?://|www\.)[^\s<>\"]+"
 _URL_TRAILING_PUNCTUATION = r"[.,;:!?)\]}'\"»…]+$"
+# a run of two or more white-space characters, or one that is not a plain space
+_SPACE_RUN = r"\s\s+|[\s&&[^ ]]"
 _EMOJI = r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\x{FE0F}\x{200D}\x{20E3}]"
 
 TRACKING_PARAMETERS = frozenset(
@@ -72,7 +74,20 @@ INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
 
 
 def _nfkc(text: pl.Expr) -> pl.Expr:
-    return text.fill_null("").str.replace_all(INVISIBLE, "").str.normalize("NFKC")
+    return (
+        text.fill_null("")
+        .str.replace_all(INVISIBLE, "")
+        .map_batches(_nfkc_batch, return_dtype=pl.String, is_elementwise=True)
+    )
+
+
+def _nfkc_batch(text: pl.Series) -> pl.Series:
+    """NFKC of the texts that are not plain ASCII (which NFKC leaves as they are): the
+    normalisation was the costliest step of reading a million posts' entities."""
+    other = (text.str.len_bytes() != text.str.len_chars()).arg_true()
+    if other.len() == 0:
+        return text
+    return text.clone().scatter(other, text.gather(other).str.normalize("NFKC"))
 
 
 def _without_urls(text: pl.Expr) -> pl.Expr:
@@ -204,6 +219,8 @@ def strip_entities(text: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[#@][\w.]+", " ")
         .str.replace_all(_EMOJI, " ")
         .str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
+        # every run of white space as one space; a lone space (most runs) is no match,
+        # which makes this several times faster than replacing ``\s+``
+        .str.replace_all(_SPACE_RUN, " ")
         .str.strip_chars()
     )

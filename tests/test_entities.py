@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaign_detect.entities import (
+    _SPACE_RUN,
+    INVISIBLE,
+    _nfkc,
     canonical_url,
     canonical_urls,
     extract_hashtags,
@@ -18,6 +23,7 @@ from campaign_detect.entities import (
     normalise_handle,
     strip_entities,
 )
+from campaign_detect.signals.templates import _NON_WORD_RUN
 
 
 def _apply(expr_fn, text: str):
@@ -156,3 +162,31 @@ def test_normalise_handle_numeric_ids_become_strings():
 )
 def test_strip_entities(text, expected):
     assert _apply(strip_entities, text) == expected
+
+
+_SPACES = " \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list(_SPACES) + list("aZ9_!-éﬁ①🔥\u0301#@")), max_size=12),
+        max_size=8,
+    )
+)
+def test_fast_text_paths_match_the_plain_expressions(texts):
+    # the ASCII short cut of NFKC, the space-run pattern and the template key pattern give
+    # what the plain expressions give
+    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})
+    text = pl.col("text")
+    got = frame.select(
+        nfkc=_nfkc(text),
+        spaces=text.str.replace_all(_SPACE_RUN, " "),
+        key=text.str.replace_all(_NON_WORD_RUN, " ").str.strip_chars(" "),
+    )
+    want = frame.select(
+        nfkc=text.str.replace_all(INVISIBLE, "").str.normalize("NFKC"),
+        spaces=text.str.replace_all(r"\s+", " "),
+        key=text.str.extract_all(r"\w+").list.join(" "),
+    )
+    assert got.to_dicts() == want.to_dicts()

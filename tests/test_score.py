@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign_detect.score import copost_pairs, score_clusters
+from campaign_detect.score.null import _PairCounter, _per_cluster
 
 T0 = datetime(2023, 9, 26, tzinfo=UTC)
 NO_TEMPLATES = pl.DataFrame(
@@ -56,6 +57,27 @@ def test_copost_pairs_matches_brute_force(rows, window):
     assert partners.tolist() == expected_partners
     # each pair counted once
     assert int(later.sum()) == sum(expected_partners) // 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 200)),
+        min_size=0,
+        max_size=30,
+    ),
+    st.lists(st.integers(1, 90), min_size=1, max_size=3, unique=True),
+)
+def test_null_pair_counter_matches_copost_pairs(rows, windows):
+    # the null model's per-cluster counts equal copost_pairs' later counts summed per
+    # cluster (a group belongs to one cluster: here cluster = group // 2)
+    group = np.array([r[0] for r in rows], dtype=np.int64)
+    group_acct = group * 10 + np.array([r[1] for r in rows], dtype=np.int64)
+    t = np.array([r[2] for r in rows], dtype=np.int64)
+    clusters = group // 2
+    _, later = copost_pairs(group, group_acct, t, windows)
+    expected = _per_cluster(clusters, later, 2)
+    assert _PairCounter(group, group_acct, clusters, windows, 2)(t).tolist() == expected.tolist()
 
 
 def _ring_and_crowd():

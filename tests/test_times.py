@@ -87,3 +87,28 @@ def test_time_format_is_the_only_format_used():
 def test_time_format_without_a_field_is_an_error():
     with pytest.raises(InputError, match="--time-format"):
         parse_times(pl.Series("t", ["x"]), time_format="daily")
+
+
+def test_offset_fast_stage_reads_what_aware_iso_reads():
+    # the numeric-offset stage runs before _aware_iso: on every value it reads, it must
+    # give _aware_iso's instant
+    from campaign_detect.load.times import _OFFSET_FORMAT, UTC_DATETIME, _aware_iso
+
+    values = pl.Series(
+        [
+            "2023-09-12T00:00:00+07:00",
+            "2023-09-12T00:00:00+0700",
+            "2023-09-12T00:00:00-03:30",
+            "2023-09-12T00:00:00+07",
+            "2023-09-12T00:00:00 +07:00",
+            "2023-09-12T23:59:59+14:00",
+            "2023-09-12 00:00:00+07:00",
+            "2023-09-12T00:00:00.250+07:00",
+            "2023-09-12T00:00:00Z",
+        ]
+    )
+    fast = values.str.strptime(UTC_DATETIME, _OFFSET_FORMAT, strict=False)
+    slow = _aware_iso(values)
+    read = fast.is_not_null()
+    assert read.sum() >= 3
+    assert fast.filter(read).to_list() == slow.filter(read).to_list()

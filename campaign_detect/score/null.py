@@ -93,6 +93,50 @@ def _per_cluster(clusters: np.ndarray, values: np.ndarray, n_clusters: int) -> n
     return np.stack([np.bincount(clusters, weights=v, minlength=n_clusters) for v in values])
 
 
+class _PairCounter:
+    """Co-posting pairs per cluster (windows x clusters), as `copost_pairs`' later counts
+    summed per cluster, for many shifted copies of the same rows.
+
+    Only the per-cluster sums are needed, and every group's rows take the same positions
+    in the sorted order whatever the times, so the cluster of each sorted position is
+    known in advance: a plain sort of the keys (no argsort, no scatter back) and one
+    search per window count each round. The sums are of integers, exact in any order, so
+    they equal `_per_cluster` of `copost_pairs`.
+    """
+
+    def __init__(
+        self,
+        group: np.ndarray,
+        group_acct: np.ndarray,
+        clusters: np.ndarray,
+        windows: Sequence[int],
+        n_clusters: int,
+    ) -> None:
+        self.windows = windows
+        self.n_clusters = n_clusters
+        # (keys, cluster of each sorted position, sign): pairs within a group, minus the
+        # pairs within one account's rows of that group
+        self.parts = [
+            (keys.astype(np.int64), clusters[np.argsort(keys, kind="stable")], sign)
+            for keys, sign in ((group, 1.0), (group_acct, -1.0))
+        ]
+
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(self.windows), self.n_clusters))
+        if len(t) == 0:
+            return out
+        t = t - t.min()
+        span = int(t.max()) + 2 * max(self.windows) + 1
+        position = np.arange(len(t))
+        for keys, cluster_at, sign in self.parts:
+            key = keys * span + t
+            key.sort()
+            for k, window_s in enumerate(self.windows):
+                later = np.searchsorted(key, key + window_s, side="right") - position - 1
+                out[k] += sign * np.bincount(cluster_at, weights=later, minlength=self.n_clusters)
+        return out
+
+
 def _null_pairs(
     rows: pl.DataFrame,
     *,
@@ -116,8 +160,9 @@ def _null_pairs(
     accounts = rows["account"].rank("dense").cast(pl.Int64).to_numpy() - 1
     n_accounts = int(accounts.max()) + 1 if len(accounts) else 0
     clusters = rows["cluster"].to_numpy().astype(np.int64)
-    group = rows["group"].to_numpy()
-    group_acct = rows["group_acct"].to_numpy()
+    count = _PairCounter(
+        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), clusters, windows, n_clusters
+    )
     t = rows["t"].to_numpy()
     out = np.zeros((rounds, len(windows), n_clusters))
     for r in range(rounds):
@@ -127,8 +172,7 @@ def _null_pairs(
         else:
             shifts = rng.integers(-shift_s, shift_s + 1, size=n_accounts)
         shifted = origin + (t - origin + shifts[accounts]) % length
-        _, later = copost_pairs(group, group_acct, shifted, windows)
-        out[r] = _per_cluster(clusters, later, n_clusters)
+        out[r] = count(shifted)
     return out
 
 

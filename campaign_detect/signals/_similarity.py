@@ -53,9 +53,13 @@ _MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
 _PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estimate J >= ~0.3)
 _AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
-_VERIFY_CHUNK = 250_000
+# pairs per cosine step: each step gathers both ends' feature rows (about 1 KiB a pair for
+# a post of a few dozen words), on every thread at once
+_VERIFY_CHUNK = 50_000
 _CAP_CHUNK = 1 << 22  # pair ends per step of the partner cap
+_CUT_KEYS = 1 << 24  # pair ends per step when finding the partner cut-offs
 _DF_BLOCK = 500_000  # texts per block when counting gram frequencies
+_FEATURE_BLOCK = 100_000  # texts per block of feature columns (their products are large)
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
@@ -296,33 +300,40 @@ def _partner_cutoffs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each text's `_TOP_PARTNERS`-th best partner, as (agreement, partner rank) cut-offs.
 
-    A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair is
-    two int64 keys, one per end: the text, then 63 - agreement (most agreeing first), then
-    the partner's rank; one in-place sort of the keys orders every text's partners. Keys are
-    packed in chunks so the temporaries stay small beside the keys themselves.
+    A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair end
+    is one int64 key: the text, then 63 - agreement (most agreeing first), then the
+    partner's rank, so a text's best partners are its smallest keys. The ends are taken
+    `_CUT_KEYS` at a time, packed in parallel parts and sorted; each step keeps every
+    text's `_TOP_PARTNERS` smallest keys so far (a merge with the step's keys), so the keys
+    of tens of millions of pairs are never all held at once.
     """
     n = partner_rank.size
-    m = left.size
-    keys = np.empty(2 * m, dtype=np.int64)
-    ends = [(left, right), (right, left)]
+    bounds = np.arange(n + 1, dtype=np.int64) << (bits + 6)  # each text's first key
+    kept = np.empty(0, dtype=np.int64)
+    for node, partner in ((left, right), (right, left)):
+        for start in range(0, node.size, _CUT_KEYS):
+            stop = min(start + _CUT_KEYS, node.size)
+            keys = np.empty(stop - start, dtype=np.int64)
 
-    def pack(task: tuple[int, int]) -> None:
-        half, start = task
-        node, partner = ends[half]
-        stop = min(start + _CAP_CHUNK, m)
-        part = slice(start, stop)
-        key = keys[half * m + start : half * m + stop]
-        key[:] = node[part]
-        key <<= 6
-        key |= 63 - agree[part]
-        key <<= bits
-        key |= partner_rank[partner[part]]
+            def pack(at: int, node=node, partner=partner, keys=keys, start=start) -> None:
+                key = keys[at : at + _CAP_CHUNK]
+                part = slice(start + at, start + at + key.size)
+                key[:] = node[part]
+                key <<= 6
+                key |= 63 - agree[part]
+                key <<= bits
+                key |= partner_rank[partner[part]]
 
-    _in_parallel(pack, [(h, s) for h in range(2) for s in range(0, m, _CAP_CHUNK)])
-    keys.sort()  # in place: a sort of values, no argsort and no copy
-    first = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << (bits + 6))
-    crowded = np.diff(first) >= _TOP_PARTNERS
-    limit = keys[first[:-1][crowded] + _TOP_PARTNERS - 1]
+            _in_parallel(pack, range(0, stop - start, _CAP_CHUNK))
+            keys.sort()  # in place: a sort of values, no argsort and no copy
+            kept = np.concatenate([kept, keys])
+            del keys
+            kept.sort(kind="stable")  # two sorted runs: a merge
+            first = np.searchsorted(kept, bounds)
+            kept = kept[run_positions(first[:-1], np.minimum(np.diff(first), _TOP_PARTNERS))]
+    first = np.searchsorted(kept, bounds)
+    crowded = np.flatnonzero(np.diff(first) == _TOP_PARTNERS)
+    limit = kept[first[crowded] + _TOP_PARTNERS - 1]
     cut_agree = np.full(n, -1, dtype=np.int8)
     cut_agree[crowded] = 63 - ((limit >> bits) & 63)
     cut_rank = np.zeros(n, dtype=partner_rank.dtype)
@@ -438,8 +449,8 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
     # the columns of the chosen texts a block at a time, then weights and lengths over all:
     # whole-matrix products and stacks held several copies of ten million texts' features
     parts = _in_parallel(
-        lambda at: _feature_columns(matrix[rows[at : at + _DF_BLOCK]], word_grams),
-        range(0, len(rows), _DF_BLOCK),
+        lambda at: _feature_columns(matrix[rows[at : at + _FEATURE_BLOCK]], word_grams),
+        range(0, len(rows), _FEATURE_BLOCK),
     )
     sizes = np.zeros(n, dtype=np.int64)
     sizes[rows] = np.concatenate([part[1] for part in parts]) if parts else 0

@@ -62,6 +62,10 @@ __all__ = ["TEMPLATE_THRESHOLD", "TemplateResult", "TemplateStats", "template_gr
 TEMPLATE_THRESHOLD = 0.6
 
 _STAGE = "templates"
+# a run of two or more non-word characters, or one that is not a plain space: replaced by
+# one space, it leaves a text's words joined by single spaces, and a lone space (most runs)
+# is no match, which makes it several times faster than extracting the words and joining
+_NON_WORD_RUN = r"\W\W+|[\W&&[^ ]]"
 _REQUIRED = {
     "post_id": pl.String(),
     "account": pl.String(),
@@ -314,7 +318,10 @@ def _distinct_texts(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     post_text = (
         frame.with_columns(stripped=strip_entities(pl.col("text")))
-        .with_columns(key=pl.col("stripped").str.extract_all(r"\w+").list.join(" "))
+        # the words joined by single spaces (none at the ends)
+        .with_columns(
+            key=pl.col("stripped").str.replace_all(_NON_WORD_RUN, " ").str.strip_chars(" ")
+        )
         .filter(pl.col("key") != "")
     )
     # the most common spelling of each key (ties: the smallest), shown to people

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from campaign_detect.errors import InputError
 from campaign_detect.schema import empty_posts
+from campaign_detect.signals import _similarity
 from campaign_detect.signals._similarity import (
     _MIN_AGREE,
     _TOP_PARTNERS,
@@ -369,9 +370,13 @@ def test_word_matrix_numbers_words_in_order_and_counts_each_once():
     assert words.matrix.has_sorted_indices
 
 
-def test_top_partners_matches_a_ranking_by_hand():
+@pytest.mark.parametrize(("cut_keys", "cap_chunk"), [(1 << 24, 1 << 22), (50, 7), (1, 1)])
+def test_top_partners_matches_a_ranking_by_hand(cut_keys, cap_chunk, monkeypatch):
     # each text's partners ranked by agreement (most first), then by partner rank; a pair
-    # stays when it is within the _TOP_PARTNERS best of either of its texts
+    # stays when it is within the _TOP_PARTNERS best of either of its texts; the pair ends
+    # may be taken in steps of any size (all at once, a few, one at a time)
+    monkeypatch.setattr(_similarity, "_CUT_KEYS", cut_keys)
+    monkeypatch.setattr(_similarity, "_CAP_CHUNK", cap_chunk)
     rng = np.random.default_rng(5)
     n = 30
     codes = np.unique(rng.integers(0, n * n, 500))  # distinct pairs, as candidate_pairs has
