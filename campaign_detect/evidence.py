@@ -68,7 +68,29 @@ def explain(record: dict[str, Any]) -> str:
     ratio = record["significance"].get("ratio")
     if ratio is not None:
         sentence += f"; {ratio:.1f} times more co-posting than chance"
-    return sentence + "."
+    return sentence + _not_a_crowd(record.get("audience") or {}) + "."
+
+
+def _not_a_crowd(audience: dict[str, Any]) -> str:
+    """Why the audience test says the cluster is not just the crowd around a moment: how
+    much more densely the members posted its object together than with its other users.
+
+    >>> _not_a_crowd({"verdict": "campaign", "object": "hashtag:fyp", "density_ratio": 0.04})
+    '; they posted #fyp together 25 times more densely than with its other users'
+    >>> _not_a_crowd({"verdict": None, "object": "hashtag:fyp", "density_ratio": 0.8})
+    ''
+    """
+    density = audience.get("density_ratio")
+    if audience.get("verdict") != "campaign" or density is None or not audience.get("object"):
+        return ""
+    kind, _, value = audience["object"].partition(":")
+    shown = {"hashtag": f"#{value}", "mention": f"@{value}"}.get(kind, f"the same {kind}")
+    if density <= 0:
+        return f"; nobody else posted {shown} with them"
+    return (
+        f"; they posted {shown} together {1 / density:.0f} times more densely than with its "
+        "other users"
+    )
 
 
 # how a sentence names the objects of a kind (an ``--object`` column is named as itself)
@@ -265,6 +287,11 @@ def cluster_records(
                 "p_value": _num(row["p_value"], 6),
                 "p_adjusted": _num(row["p_adjusted"], 6),
                 "null_rounds": null_rounds,
+            },
+            "audience": {
+                "verdict": row.get("audience_verdict"),
+                "object": row.get("audience_object"),
+                "density_ratio": _num(row.get("audience_ratio"), 3),
             },
         }
         record["evidence"] = {

@@ -16,3 +16,18 @@ def test_events_are_in_one_total_order():
     order = ["cluster", "ts_a", "a", "b", "kind", "object", "ts_b", "post_id_a", "post_id_b"]
     assert events.height > events.select(order[:6]).n_unique()  # ties occur
     assert events.equals(events.sort(order))
+
+
+def test_records_carry_the_audience_test_and_nothing_when_it_is_off():
+    from campaign_detect import ScanConfig, scan
+
+    sample = Path(__file__).parent.parent / "fixtures" / "kami_umkm_sample.csv"
+    on = scan(str(sample))
+    rows = {r["rank"]: r for r in on.clusters.iter_rows(named=True)}
+    for record in on.records():
+        row = rows[record["rank"]]
+        assert record["audience"]["verdict"] == row["audience_verdict"]
+        assert record["audience"]["object"] == row["audience_object"]
+    assert any(r["audience"]["object"] for r in on.records())
+    off = scan(str(sample), ScanConfig(audience_test=False))
+    assert all(set(r["audience"].values()) == {None} for r in off.records())
