@@ -184,6 +184,11 @@ class ScanConfig:
         "conclusive answer replace the repetition rule (docs/scoring.md); false keeps the "
         "repetition rule alone.",
     )
+    report_all: bool = _setting(
+        SelectParams.report_all,
+        "Also list the clusters the reporting rules drop, after the reported ones, each with "
+        "the reason in not_reported (the user's filters still apply).",
+    )
     engine: str = _setting(
         ENGINES[0],
         "Where co-action's post pairs are made and summed: local (this machine) or spark "
@@ -325,6 +330,7 @@ class ScanConfig:
             since=self.since,
             until=self.until,
             hashtag=self.hashtag,
+            report_all=self.report_all,
         )
 
     def with_options(self, **options: Any) -> ScanConfig:

@@ -68,7 +68,9 @@ def explain(record: dict[str, Any]) -> str:
     ratio = record["significance"].get("ratio")
     if ratio is not None:
         sentence += f"; {ratio:.1f} times more co-posting than chance"
-    return sentence + _not_a_crowd(record.get("audience") or {}) + "."
+    sentence += _not_a_crowd(record.get("audience") or {}) + "."
+    why = record.get("not_reported")
+    return f"Not reported: {why}. {sentence}" if why else sentence
 
 
 def _not_a_crowd(audience: dict[str, Any]) -> str:
@@ -288,6 +290,7 @@ def cluster_records(
                 "p_adjusted": _num(row["p_adjusted"], 6),
                 "null_rounds": null_rounds,
             },
+            "not_reported": row.get("not_reported"),
             "audience": {
                 "verdict": row.get("audience_verdict"),
                 "object": row.get("audience_object"),

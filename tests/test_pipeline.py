@@ -31,3 +31,27 @@ def test_records_carry_the_audience_test_and_nothing_when_it_is_off():
     assert any(r["audience"]["object"] for r in on.records())
     off = scan(str(sample), ScanConfig(audience_test=False))
     assert all(set(r["audience"].values()) == {None} for r in off.records())
+
+
+def test_all_lists_what_the_rules_dropped_after_the_report_each_with_its_reason():
+    from campaign_detect import ScanConfig, scan
+    from campaign_detect.score.select import NOT_REPORTED
+
+    sample = Path(__file__).parent.parent / "fixtures" / "kami_umkm_sample.csv"
+    default = scan(str(sample)).to_dict()
+    everything = scan(str(sample), ScanConfig(report_all=True)).to_dict()
+    reported = default["clusters"]
+    assert all(c["not_reported"] is None for c in reported)
+    listed = everything["clusters"]
+    assert [c["accounts"] for c in listed[: len(reported)]] == [c["accounts"] for c in reported]
+    rest = listed[len(reported) :]
+    assert rest, "the sample has candidates the rules drop"
+    assert {c["not_reported"] for c in rest} <= set(NOT_REPORTED.values())
+    assert [c["rank"] for c in listed] == list(range(1, len(listed) + 1))
+    assert everything["selection"]["reported"] == default["selection"]["reported"]
+    # the daily-greeting crowd is listed, never reported
+    greeting = [c for c in listed if "selamatpagi" in c["hashtags"]]
+    assert greeting
+    assert all(c["not_reported"] for c in greeting)
+    assert all("Not reported:" in c["evidence"]["explanation"] for c in greeting)
+    assert not [c for c in reported if "selamatpagi" in c["hashtags"]]

@@ -20,6 +20,8 @@ __all__ = [
     "MAX_P_VALUE",
     "MIN_AMPLIFICATION",
     "MIN_REPETITION",
+    "NOT_REPORTED",
+    "REPORT_ALL",
     "SelectParams",
     "Selection",
     "select_clusters",
@@ -29,6 +31,15 @@ __all__ = [
 MAX_P_VALUE = 0.05
 MIN_REPETITION = 0.5
 MIN_AMPLIFICATION = 0.5
+REPORT_ALL = False
+
+# why a cluster the rules drop is not reported, by rule (``not_reported`` with `report_all`)
+NOT_REPORTED = {
+    "max_p_value": "its co-posting is not significant beyond chance (max_p_value)",
+    "crowd": "the audience test reads it as part of the crowd around a moment",
+    "min_repetition": "most members acted together only once (min_repetition)",
+    "min_amplification": "more messages than accounts, like a feed (min_amplification)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class SelectParams:
     since: datetime | None = None
     until: datetime | None = None
     hashtag: str | None = None
+    report_all: bool = REPORT_ALL
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,9 @@ class Selection:
     Attributes
     ----------
     clusters
-        The reported clusters, ranked 1.. (ranks kept through the user's filters).
+        The reported clusters, ranked 1.. (ranks kept through the user's filters); with
+        `report_all`, then the clusters the rules dropped, ranked after them, each with
+        the reason in ``not_reported`` (null for reported clusters).
     scored
         How many clusters were scored (what the rules were applied to).
     removed
@@ -71,7 +85,7 @@ class Selection:
         return {
             "scored": self.scored,
             "removed": dict(self.removed),
-            "reported": self.clusters.height,
+            "reported": self.clusters.filter(pl.col("not_reported").is_null()).height,
         }
 
 
@@ -85,9 +99,10 @@ def select_clusters(
     action, more accounts than messages), rank them 1.., then apply the user's filters,
     which keep those ranks so that they stay comparable between filtered views."""
     removed = dict.fromkeys(("max_p_value", "min_repetition", "min_amplification", "filters"), 0)
+    clusters = clusters.with_columns(pl.lit(None, pl.String).alias("not_reported"))
     if clusters.is_empty():
         return Selection(clusters, 0, removed)
-    kept = clusters
+    kept, dropped = clusters, list[pl.DataFrame]()
     repeated = pl.col("repeated_coaction") >= params.min_repetition
     if "audience_verdict" in clusters.columns:
         # the audience test, where it ran and was conclusive, decides instead: a campaign
@@ -107,13 +122,29 @@ def select_clusters(
     ):
         passing = kept.filter(rule)
         removed[name] = kept.height - passing.height
+        failing = kept.filter(~rule.fill_null(False))
+        dropped.append(failing.with_columns(_reason(name, clusters.columns)))
         kept = passing
-    ranked = kept.sort("rank").with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank")
-    )
+    ranked = kept.sort("rank")
+    if params.report_all:  # the dropped clusters after the reported ones, best first
+        ranked = pl.concat([ranked, pl.concat(dropped).sort("rank")])
+    ranked = ranked.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias("rank"))
     selected = _filtered(ranked, posts, membership, params)
-    removed["filters"] = ranked.height - selected.height
+    removed["filters"] = kept.height - selected.filter(pl.col("not_reported").is_null()).height
     return Selection(selected, clusters.height, removed)
+
+
+def _reason(rule: str, columns: list[str]) -> pl.Expr:
+    """``not_reported``: why `rule` dropped a cluster (a crowd by the audience test's
+    verdict is named as such, though the repetition rule is where it is dropped)."""
+    why = pl.lit(NOT_REPORTED[rule])
+    if rule == "min_repetition" and "audience_verdict" in columns:
+        why = (
+            pl.when(pl.col("audience_verdict") == "crowd")
+            .then(pl.lit(NOT_REPORTED["crowd"]))
+            .otherwise(why)
+        )
+    return why.alias("not_reported")
 
 
 def _filtered(
