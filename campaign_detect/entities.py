@@ -186,12 +186,15 @@ def canonical_urls(urls: pl.Series) -> pl.Series:
 
 
 def normalise_handle(handle: pl.Expr) -> pl.Expr:
-    """Canonical account key: NFKC, trimmed, without a leading ``@``, case-folded."""
+    """Canonical account key: NFKC, trimmed, without leading ``@`` signs, case-folded.
+
+    Every leading ``@`` and blank goes at once (``"@@budi"``, ``"@ @budi"`` are ``budi``),
+    so that the key of a key is itself."""
     return (
         handle.cast(pl.String)
         .str.normalize("NFKC")
+        .str.replace(r"^[@\s]+", "")
         .str.strip_chars()
-        .str.strip_prefix("@")
         .str.to_lowercase()
     )
 

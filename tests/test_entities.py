@@ -136,8 +136,8 @@ def test_canonical_urls_keeps_list_shape_and_nulls():
         ("  budi.jualan ", "budi.jualan"),
         # full-width @ and letters: NFKC first, then the @ is stripped
         ("\uff20\uff21na", "ana"),
-        # only one leading @ is removed
-        ("@@x", "@x"),
+        # every leading @ goes (handles hold none), so that the key of a key is itself
+        ("@@x", "x"),
     ],
 )
 def test_normalise_handle(handle, expected):
