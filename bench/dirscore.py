@@ -34,13 +34,10 @@ from typing import Any
 
 import polars as pl
 from _common import (
-    append_results,
-    command_line,
     format_size,
-    machine,
-    machine_lines,
     markdown_table,
     parse_size,
+    record,
     synth_data,
 )
 
@@ -306,18 +303,5 @@ def run_dir(args: argparse.Namespace) -> int:
     )
     print(report)
     if args.record:
-        body = "\n".join(
-            [
-                "Command:",
-                "",
-                f"    {command_line()}",
-                "",
-                "Machine:",
-                "",
-                *machine_lines(machine()),
-                "",
-                report,
-            ]
-        )
-        print(f"# recorded in {append_results('bench/quality.py --dir', body)}", file=sys.stderr)
+        record("bench/quality.py --dir", report)
     return 0
