@@ -31,6 +31,7 @@ from campaign_detect.schema import validate_posts
 from campaign_detect.score import Selection, score_clusters, select_clusters
 from campaign_detect.score.audience import audience_ratios
 from campaign_detect.signals import (
+    BurstRunner,
     CoactionResult,
     PairTotals,
     Signals,
@@ -213,7 +214,7 @@ def scan(
             return _on_spark(source, config, progress, spark)
         if spark is not None:
             raise InputError("a Spark session or master was given: set engine='spark' to use it")
-        return _scan(source, config, progress, None)
+        return _scan(source, config, progress, None, None)
     except MemoryError as exc:
         raise AnalysisError(
             "ran out of memory; scan a shorter period (--since/--until), a narrower --window, "
@@ -227,15 +228,16 @@ def _on_spark(
     progress: ProgressCallback | None,
     spark: SparkSession | str | None,
 ) -> ScanResult:
-    """`_scan` with co-action's post pairs on Spark: on the session `spark`, or on one made
-    for the master URL `spark` (stopped at the end), or the active or a local one (None)."""
-    from campaign_detect.signals.spark import spark_pair_totals, spark_session
+    """`_scan` with co-action's post pairs and the bursts on Spark: on the session `spark`, or
+    on one made for the master URL `spark` (stopped at the end), or the active or a local
+    one (None)."""
+    from campaign_detect.signals.spark import spark_bursts, spark_pair_totals, spark_session
 
     if spark is not None and not isinstance(spark, str):
-        return _scan(source, config, progress, spark_pair_totals(spark))
+        return _scan(source, config, progress, spark_pair_totals(spark), spark_bursts(spark))
     session = spark_session(spark)
     try:
-        return _scan(source, config, progress, spark_pair_totals(session))
+        return _scan(source, config, progress, spark_pair_totals(session), spark_bursts(session))
     finally:
         if spark is not None:
             session.stop()
@@ -246,10 +248,11 @@ def _scan(
     config: ScanConfig,
     progress: ProgressCallback | None,
     pairs: PairTotals | None,
+    bursts: BurstRunner | None,
 ) -> ScanResult:
     posts, stats = _loaded(source, config, progress)
     signals = detect_signals(
-        posts, config.signal_params(), progress=progress, stages=_STAGES, pairs=pairs
+        posts, config.signal_params(), progress=progress, stages=_STAGES, pairs=pairs, bursts=bursts
     )
     report(progress, "clusters", 3, _STAGES)
     candidates = find_clusters(posts, signals, config.cluster_params())

@@ -31,6 +31,13 @@ from campaign_detect import ScanConfig, scan
 from campaign_detect.cli import cli
 from campaign_detect.errors import InputError
 from campaign_detect.load import load_posts
+from campaign_detect.signals.bursts import (
+    BurstRules,
+    bin_cells,
+    bin_floors,
+    detect_bursts,
+    object_bursts,
+)
 from campaign_detect.signals.coaction import (
     PAIR_SCHEMA,
     Sweep,
@@ -134,6 +141,39 @@ def test_the_kernels_run_piece_by_piece_give_the_local_edges(tmp_path):
     assert pieces.edges.equals(local.edges)
 
 
+def test_the_burst_kernels_run_piece_by_piece_give_the_local_bursts(tmp_path):
+    # what `spark_bursts` does, without Spark: cell counts per piece of objects summed into
+    # the floors, then the bursts of each piece, concatenated in no particular order
+    posts = load_posts(write(generate(4_000, seed=3), tmp_path)["posts"]).posts
+    sizes = []
+
+    def in_pieces(long: pl.DataFrame, objects: pl.DataFrame, rules: BurstRules, progress):
+        pieces = [long.filter(pl.col("oid") % 3 == r) for r in (2, 0, 1)]
+        sizes.extend(p.height for p in pieces)
+        floors = bin_floors(pl.concat([bin_cells(p, objects, rules) for p in pieces]))
+        with_floors = replace(rules, floors=floors)
+        return pl.concat([object_bursts(p, objects, with_floors) for p in pieces])
+
+    local = detect_bursts(posts)
+    pieces = detect_bursts(posts, runner=in_pieces)
+    assert min(sizes) > 0
+    assert local.height > 5
+    assert pieces.equals(local)
+
+    def own_floors(long: pl.DataFrame, objects: pl.DataFrame, rules: BurstRules, progress):
+        return pl.concat(
+            [
+                object_bursts(
+                    p, objects, replace(rules, floors=bin_floors(bin_cells(p, objects, rules)))
+                )
+                for p in (long.filter(pl.col("oid") % 3 == r) for r in range(3))
+            ]
+        )
+
+    # the floors are data-wide: pieces with floors of their own would find other bursts
+    assert not detect_bursts(posts, runner=own_floors).equals(local)
+
+
 # --- on Spark -----------------------------------------------------------------------------
 def _pyspark():
     return pytest.importorskip("pyspark", reason=NO_SPARK)
@@ -186,6 +226,17 @@ def test_spark_json_equals_the_local_json(spark, synth_inputs, size):
     assert local["signals"]["coaction_edges"] > 100
     assert local["clusters"], "the synth input's planted campaigns are reported"
     _same_apart_from_engine(on_spark, local)
+
+
+@pytest.mark.spark
+def test_spark_bursts_equal_the_local_bursts(spark, synth_inputs):
+    from campaign_detect.signals.spark import spark_bursts
+
+    posts = load_posts(synth_inputs["30k"]).posts
+    local = detect_bursts(posts)
+    assert local.height > 10
+    assert local["n_posts"].max() > 50  # type: ignore[operator]
+    assert detect_bursts(posts, runner=spark_bursts(spark)).equals(local)
 
 
 @pytest.mark.spark

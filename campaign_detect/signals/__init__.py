@@ -19,6 +19,7 @@ from campaign_detect.signals.bursts import (
     BURST_SCALES,
     BURST_SCHEMA,
     BURST_THRESHOLD,
+    BurstRunner,
     detect_bursts,
 )
 from campaign_detect.signals.coaction import (
@@ -45,6 +46,7 @@ __all__ = [
     "BURST_SCHEMA",
     "ENGINES",
     "OBJECT_KINDS",
+    "BurstRunner",
     "CoactionResult",
     "PairTotals",
     "SignalParams",
@@ -138,12 +140,14 @@ def detect_signals(
     progress: ProgressCallback | None = None,
     stages: int = 3,
     pairs: PairTotals | None = None,
+    bursts: BurstRunner | None = None,
 ) -> Signals:
     """Co-action at both windows, bursts and templates of `posts` (post schema).
 
     `progress` hears ``co-action``, ``bursts`` and ``templates`` as steps 0-2 of `stages`.
     `pairs` makes and sums co-action's post pairs (`coaction_edges`): on this machine when
-    None, or on Spark with `campaign_detect.signals.spark.spark_pair_totals`.
+    None, or on Spark with `campaign_detect.signals.spark.spark_pair_totals`; `bursts` finds
+    the bursts of the objects (`detect_bursts`' runner) likewise (`spark_bursts`).
     """
     report(progress, "co-action", 0, stages)
     rows = object_rows(posts, [*params.objects, *REPEATED_OBJECT_KINDS], params.extra_objects)
@@ -165,12 +169,13 @@ def detect_signals(
     wider = wide is not None and wide.delta > coaction.window
     wide_coaction = at(wide) if wider else None
     report(progress, "bursts", 1, stages)
-    bursts = detect_bursts(
+    found = detect_bursts(
         posts,
         scales=params.burst_scales,
         min_posts=params.burst_min_posts,
         min_accounts=params.burst_min_accounts,
         threshold=params.burst_threshold,
+        runner=bursts,
     )
     report(progress, "templates", 2, stages)
     templates = template_groups(posts, threshold=params.template_threshold, seed=params.seed)
@@ -180,7 +185,7 @@ def detect_signals(
             f"{templates.stats.n_long_words} word(s) longer than {MAX_GRAM_CHARS} characters: "
             "templates compared only their first characters",
         )
-    return Signals(coaction, wide_coaction, bursts, templates, rows, notices)
+    return Signals(coaction, wide_coaction, found, templates, rows, notices)
 
 
 def _has_text(posts: pl.DataFrame) -> bool:

@@ -35,8 +35,10 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -53,7 +55,16 @@ __all__ = [
     "BURST_SCALES",
     "BURST_SCHEMA",
     "BURST_THRESHOLD",
+    "BURST_WIRE_SCHEMA",
+    "CELLS_SCHEMA",
+    "BurstRules",
+    "BurstRunner",
+    "bin_cells",
+    "bin_floors",
     "detect_bursts",
+    "finish_bursts",
+    "local_bursts",
+    "object_bursts",
 ]
 
 _STAGE = "bursts"
@@ -106,6 +117,7 @@ def detect_bursts(
     min_accounts: int = BURST_MIN_ACCOUNTS,
     threshold: float = BURST_THRESHOLD,
     progress: ProgressCallback | None = None,
+    runner: BurstRunner | None = None,
 ) -> pl.DataFrame:
     """Find the intervals where a hashtag or mention target rises far above its own baseline.
 
@@ -137,7 +149,12 @@ def detect_bursts(
         under the object's baseline. The default 6 means a one-in-a-million count; it keeps
         false alarms rare although many object-bins are tested.
     progress
-        Optional callback ``progress(stage, done, total)``, called once per scale.
+        Optional callback ``progress(stage, done, total)``, called once per scale by the
+        local runner.
+    runner
+        Where the objects' bursts are found: `local_bursts` (None) on this machine, or a
+        runner of the same kernels on pieces of the objects, such as
+        `campaign_detect.signals.spark.spark_bursts` (the result is the same).
 
     Returns
     -------
@@ -203,15 +220,110 @@ def detect_bursts(
     if long.is_empty():
         report(progress, _STAGE, total, total)
         return pl.DataFrame(schema=BURST_SCHEMA)
-    t_min, t_max = frame["ts_us"].min(), frame["ts_us"].max()
+    rules = BurstRules(
+        scales=tuple(scale_us.items()),
+        span=(int(frame["ts_us"].min()), int(frame["ts_us"].max())),  # type: ignore[arg-type]
+        min_posts=min_posts,
+        min_accounts=min_accounts,
+        threshold=threshold,
+    )
+    return finish_bursts((runner or local_bursts)(long, objects, rules, progress))
+
+
+@dataclass(frozen=True)
+class BurstRules:
+    """What the bursts of any set of objects depend on besides the objects' own posts: the
+    scales (text, width in µs), the data's span (first and last post, µs), the minimums and
+    the threshold; with `floors`, each kind's floor at each scale (`bin_floors`)."""
+
+    scales: tuple[tuple[str, int], ...]
+    span: tuple[int, int]
+    min_posts: int
+    min_accounts: int
+    threshold: float
+    floors: pl.DataFrame | None = None
+
+
+# where the bursts of the objects are found: `local_bursts` on this machine, or a runner of
+# `bin_cells` and `object_bursts` on pieces of the objects (`campaign_detect.signals.spark`);
+# arguments `long`, `objects` (of `_long`), the rules and the progress callback, result
+# `object_bursts`' frame
+BurstRunner = Callable[
+    [pl.DataFrame, pl.DataFrame, BurstRules, ProgressCallback | None], pl.DataFrame
+]
+# `object_bursts`' frame: `BURST_SCHEMA` with start and end as µs since the epoch
+BURST_WIRE_SCHEMA: dict[str, pl.DataType] = {
+    **{n: t for n, t in BURST_SCHEMA.items() if n not in ("start", "end")},
+    "start_us": pl.Int64(),
+    "end_us": pl.Int64(),
+}
+# `bin_cells`' frame: per kind and scale, the object rows and the (object, bin) cells
+CELLS_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String(),
+    "scale_us": pl.Int64(),
+    "rows": pl.Int64(),
+    "cells": pl.Int64(),
+}
+
+
+def local_bursts(
+    long: pl.DataFrame,
+    objects: pl.DataFrame,
+    rules: BurstRules,
+    progress: ProgressCallback | None = None,
+) -> pl.DataFrame:
+    """The bursts of all objects at once, on this machine (a `BurstRunner`)."""
+    floors = bin_floors(bin_cells(long, objects, rules))
+    return object_bursts(long, objects, dataclasses.replace(rules, floors=floors), progress)
+
+
+def bin_cells(long: pl.DataFrame, objects: pl.DataFrame, rules: BurstRules) -> pl.DataFrame:
+    """Per kind and scale, how many object rows and (object, bin) cells with a post `long`
+    holds (`CELLS_SCHEMA`): summed over any split of the objects, they give `bin_floors`."""
+    kind = long.join(objects.select("oid", "kind"), on="oid").select("kind", "oid", "ts_us")
+    parts = [
+        kind.group_by("kind").agg(
+            pl.lit(width, dtype=pl.Int64).alias("scale_us"),
+            pl.len().cast(pl.Int64).alias("rows"),
+            pl.struct("oid", pl.col("ts_us") - pl.col("ts_us") % width)
+            .n_unique()
+            .cast(pl.Int64)
+            .alias("cells"),
+        )
+        for _, width in rules.scales
+    ]
+    return pl.concat(parts).select(list(CELLS_SCHEMA)).cast(CELLS_SCHEMA)  # type: ignore[arg-type]
+
+
+def bin_floors(cells: pl.DataFrame) -> pl.DataFrame:
+    """Each kind's floor at each scale (``kind, scale_us, floor``): the mean count of an
+    object of that kind in a bin where it is used at all, from `bin_cells` of the pieces."""
+    return (
+        cells.group_by("kind", "scale_us")
+        .agg(pl.col("rows").sum(), pl.col("cells").sum())
+        .select("kind", "scale_us", (pl.col("rows") / pl.col("cells")).alias("floor"))
+    )
+
+
+def object_bursts(
+    long: pl.DataFrame,
+    objects: pl.DataFrame,
+    rules: BurstRules,
+    progress: ProgressCallback | None = None,
+) -> pl.DataFrame:
+    """The bursts of the objects of `long` (`BURST_WIRE_SCHEMA`, in no set order), given
+    the floors in `rules`; `progress` hears each scale done. Closed over objects: the rows
+    of some objects give exactly their bursts, so a runner may call it on any split of the
+    objects."""
+    assert rules.floors is not None, "object_bursts needs the floors (bin_floors)"
     keep = (
         long.group_by("oid")
         .agg(pl.len().alias("n"), pl.col("account").n_unique().alias("a"))
-        .filter((pl.col("n") >= min_posts) & (pl.col("a") >= min_accounts))
+        .filter((pl.col("n") >= rules.min_posts) & (pl.col("a") >= rules.min_accounts))
         .select("oid")
     )
     runs = []
-    for done, (name, width) in enumerate(scale_us.items(), start=1):
+    for done, (name, width) in enumerate(rules.scales, start=1):
         runs.append(
             _detect_at_scale(
                 long,
@@ -219,14 +331,31 @@ def detect_bursts(
                 objects,
                 name=name,
                 width=width,
-                span=(int(t_min), int(t_max)),  # type: ignore[arg-type]
-                min_posts=min_posts,
-                min_accounts=min_accounts,
-                threshold=threshold,
+                floor=rules.floors.filter(pl.col("scale_us") == width).select("kind", "floor"),
+                span=rules.span,
+                min_posts=rules.min_posts,
+                min_accounts=rules.min_accounts,
+                threshold=rules.threshold,
             )
         )
-        report(progress, _STAGE, done, total)
+        report(progress, _STAGE, done, len(rules.scales))
     return _merge(pl.concat(runs), long, objects)
+
+
+def finish_bursts(found: pl.DataFrame) -> pl.DataFrame:
+    """`object_bursts`' rows as `BURST_SCHEMA`, strongest first (a total order)."""
+    return (
+        found.with_columns(
+            pl.from_epoch("start_us", time_unit="us").dt.replace_time_zone("UTC").alias("start"),
+            pl.from_epoch("end_us", time_unit="us").dt.replace_time_zone("UTC").alias("end"),
+        )
+        .select(list(BURST_SCHEMA))
+        .cast(BURST_SCHEMA)  # type: ignore[arg-type]
+        .sort(
+            ["strength", "n_posts", "kind", "object", "start"],
+            descending=[True, True, False, False, False],
+        )
+    )
 
 
 # --- input --------------------------------------------------------------------------------
@@ -326,6 +455,7 @@ def _detect_at_scale(
     *,
     name: str,
     width: int,
+    floor: pl.DataFrame,
     span: tuple[int, int],
     min_posts: int,
     min_accounts: int,
@@ -334,11 +464,6 @@ def _detect_at_scale(
     """Hot-bin runs of one scale that pass the minimums: ``_RUN_SCHEMA``."""
     binned = long.with_columns((pl.col("ts_us") - pl.col("ts_us") % width).alias("bin"))
     cells = binned.group_by("oid", "bin").agg(pl.len().alias("n"))
-    floor = (
-        cells.join(objects.select("oid", "kind"), on="oid")
-        .group_by("kind")
-        .agg(pl.col("n").mean().alias("floor"))
-    )
     cells = (
         cells.join(keep, on="oid", how="semi")
         .join(objects.select("oid", "kind"), on="oid")
@@ -484,7 +609,7 @@ def _log10_tail(n: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
 def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.DataFrame:
     """Merge overlapping or touching detections of one object into bursts; attach posts."""
     if runs.is_empty():
-        return pl.DataFrame(schema=BURST_SCHEMA)
+        return pl.DataFrame(schema=BURST_WIRE_SCHEMA)
     runs = (
         runs.sort("oid", "bs", "be", "scale_us")
         .with_columns(pl.col("be").cum_max().over("oid").alias("reach"))
@@ -533,14 +658,6 @@ def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.
         best.join(scales, on="burst")
         .join(posts, on="burst")
         .join(objects, on="oid")
-        .with_columns(
-            pl.from_epoch("start_us", time_unit="us").dt.replace_time_zone("UTC").alias("start"),
-            pl.from_epoch("end_us", time_unit="us").dt.replace_time_zone("UTC").alias("end"),
-        )
-        .select(list(BURST_SCHEMA))
-        .cast(BURST_SCHEMA)  # type: ignore[arg-type]
-        .sort(
-            ["strength", "n_posts", "kind", "object", "start"],
-            descending=[True, True, False, False, False],
-        )
+        .select(list(BURST_WIRE_SCHEMA))
+        .cast(BURST_WIRE_SCHEMA)  # type: ignore[arg-type]
     )

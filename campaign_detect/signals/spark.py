@@ -18,6 +18,7 @@ made or used: the local engine never needs it nor a JVM.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import shutil
@@ -29,6 +30,15 @@ import polars as pl
 
 from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.signals.bursts import (
+    BURST_WIRE_SCHEMA,
+    CELLS_SCHEMA,
+    BurstRules,
+    BurstRunner,
+    bin_cells,
+    bin_floors,
+    object_bursts,
+)
 from campaign_detect.signals.coaction import (
     PAIR_SCHEMA,
     SWEEP_SCHEMA,
@@ -44,7 +54,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import SparkSession
 
-__all__ = ["INSTALL", "spark_pair_totals", "spark_session"]
+__all__ = ["INSTALL", "spark_bursts", "spark_pair_totals", "spark_session"]
 
 # what a user without the extra is told to run
 INSTALL = "pip install 'campaign-detect[spark]'"
@@ -120,6 +130,58 @@ def spark_pair_totals(spark: SparkSession) -> PairTotals:
     return run
 
 
+def spark_bursts(spark: SparkSession) -> BurstRunner:
+    """A `BurstRunner` that finds the bursts on `spark`: the object rows are split by object,
+    `bin_cells` of every piece give the floors, then `object_bursts` of every piece give
+    the bursts; only the cell counts and the bursts come back."""
+
+    def run(
+        long: pl.DataFrame,
+        objects: pl.DataFrame,
+        rules: BurstRules,
+        progress: ProgressCallback | None,
+    ) -> pl.DataFrame:
+        report(progress, "bursts (spark)", 0, 1)
+        pieces = max(_shuffle_partitions(spark), math.ceil(long.height / ROWS_PER_TASK))
+        rows = long.join(objects, on="oid").with_columns((pl.col("oid") % pieces).alias(_BUCKET))
+        frame = spark.createDataFrame(_narrow(rows.to_arrow())).groupBy(_BUCKET)
+        cells = frame.applyInArrow(_cells_kernel(rules), _ddl(CELLS_SCHEMA))
+        floors = bin_floors(_frame(cells.toArrow(), CELLS_SCHEMA))
+        rules = dataclasses.replace(rules, floors=floors)
+        found = frame.applyInArrow(_bursts_kernel(rules), _ddl(BURST_WIRE_SCHEMA))
+        out = _frame(found.toArrow(), BURST_WIRE_SCHEMA)
+        report(progress, "bursts (spark)", 1, 1)
+        return out
+
+    return run
+
+
+def _piece(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The object rows and the objects of one piece of `spark_bursts`' rows."""
+    rows = pl.DataFrame(table)
+    long = rows.select("oid", "account", "post_id", "ts_us").cast({"oid": pl.Int64})
+    objects = rows.select("oid", "kind", "object").unique("oid").cast({"oid": pl.Int64})
+    return long, objects
+
+
+def _cells_kernel(rules: BurstRules) -> Any:
+    """Arrow → Arrow: `bin_cells` of one piece of objects."""
+
+    def kernel(table: pa.Table) -> pa.Table:
+        return _narrow(bin_cells(*_piece(table), rules).to_arrow())
+
+    return kernel
+
+
+def _bursts_kernel(rules: BurstRules) -> Any:
+    """Arrow → Arrow: `object_bursts` of one piece of objects, given the floors."""
+
+    def kernel(table: pa.Table) -> pa.Table:
+        return _narrow(object_bursts(*_piece(table), rules).to_arrow())
+
+    return kernel
+
+
 def _shuffle_partitions(spark: SparkSession) -> int:
     """The session's ``spark.sql.shuffle.partitions`` (Spark's default where it is not a
     number, such as Databricks' ``auto``): the fewest pieces of each step."""
@@ -153,6 +215,27 @@ def _frame(table: pa.Table, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
 
 
 def _ddl(schema: Mapping[str, pl.DataType]) -> str:
-    """Spark's DDL of an all-Int64 schema."""
-    assert all(dtype == pl.Int64 for dtype in schema.values())
-    return ", ".join(f"{name} long" for name in schema)
+    """Spark's DDL of a schema of Int64, Float64, String and lists of String."""
+    return ", ".join(f"{name} {_SPARK_TYPES[repr(dtype)]}" for name, dtype in schema.items())
+
+
+_SPARK_TYPES = {
+    repr(pl.Int64()): "long",
+    repr(pl.Float64()): "double",
+    repr(pl.String()): "string",
+    repr(pl.List(pl.String())): "array<string>",
+}
+
+
+def _narrow(table: pa.Table) -> pa.Table:
+    """`table` with polars' large strings and lists as the plain Arrow types Spark reads."""
+    import pyarrow as pa
+
+    def narrow(dtype: pa.DataType) -> pa.DataType:
+        if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
+            return pa.string()
+        if pa.types.is_large_list(dtype) or pa.types.is_list(dtype):
+            return pa.list_(narrow(dtype.value_type))
+        return dtype
+
+    return table.cast(pa.schema([(f.name, narrow(f.type)) for f in table.schema]))
