@@ -29,10 +29,14 @@ hash). Every measurement then runs in a fresh Python process, so its peak reside
 detected from the name as the CLI does; ``.csv.gz`` included): ``bench/grow.py`` builds a
 larger one from time-shifted copies of a file.
 
-``--engine spark`` runs ``coaction`` and ``scan`` with co-action's post pairs on Spark
+``--engine spark`` runs ``coaction``, ``bursts`` and ``scan`` with their Spark runners
 (``--spark-master``, default ``local[2]``); the session is started before the clock and its
 start-up time is in the notes. The peak RSS is then the Python driver's alone: the JVM (in
-``local[N]`` the executors too) is another process.
+``local[N]`` the executors too) is another process, and the notes give its peak
+(``VmHWM``), the largest Spark Python worker's, and, for a local master, the shuffle
+written and read (summed over the tasks in the session's event log, written under
+``bench/out/spark-events``). The local JVM gets ``--driver-memory`` 2g
+(``BENCH_SPARK_DRIVER_MEMORY`` to change it).
 
 ``--record`` appends the machine, the command and the tables to ``bench/RESULTS.md``,
 with the scaling exponent of each stage between the two largest sizes.
@@ -166,15 +170,84 @@ class _StageMeter:
         ]
 
 
+_SPARK_STAGES = ("coaction", "bursts", "scan")  # the stages with a Spark runner
+_EVENT_LOG = ROOT / "bench" / "out" / "spark-events"  # git-ignored, like the inputs
+
+
 def _engine(engine: str, master: str) -> tuple[object | None, dict]:
-    """The Spark session for `engine` (None for the local engine) and notes on its start."""
+    """The Spark session for `engine` (None for the local engine) and notes on its start.
+
+    For a local master the session writes an event log (``bench/out/spark-events``), from
+    which `_spark_figures` reads the shuffle written once the session has stopped.
+    """
     if engine != "spark":
         return None, {}
     from campaign_detect.signals.spark import spark_session
 
+    if master.startswith("local"):
+        _EVENT_LOG.mkdir(parents=True, exist_ok=True)
+        os.environ["PYSPARK_SUBMIT_ARGS"] = (
+            f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir={_EVENT_LOG.as_uri()} "
+            "--conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false "
+            f"--driver-memory {os.environ.get('BENCH_SPARK_DRIVER_MEMORY', '2g')} pyspark-shell"
+        )
     start = time.perf_counter()
     session = spark_session(master)
-    return session, {"session_seconds": time.perf_counter() - start}
+    app = session.sparkContext.applicationId if master.startswith("local") else None
+    return session, {"session_seconds": time.perf_counter() - start, "app": app}
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (from ``/proc/*/stat``)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _jvm_peaks_kib() -> tuple[int, int]:
+    """Peak resident memory (``VmHWM``) of this process's JVMs, and the largest of the
+    Python processes they started (Spark's Python workers), in KiB."""
+    jvm, workers = 0, 0
+    for pid in _descendants(os.getpid()):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+        peak = next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM")), 0)
+        if name == "java":
+            jvm += peak
+        elif name.startswith("python"):
+            workers = max(workers, peak)
+    return jvm, workers
+
+
+def _spark_figures(app: str | None) -> dict:
+    """Bytes of shuffle written and read by the tasks of Spark application `app`, from its
+    event log (after the session stopped)."""
+    if app is None:
+        return {}
+    written = read = 0
+    for path in (p for p in _EVENT_LOG.rglob(f"*{app}*") if p.is_file()):
+        with path.open() as handle:
+            for line in handle:
+                if '"SparkListenerTaskEnd"' not in line:
+                    continue
+                metrics = json.loads(line).get("Task Metrics") or {}
+                written += metrics.get("Shuffle Write Metrics", {}).get("Shuffle Bytes Written", 0)
+                got = metrics.get("Shuffle Read Metrics", {})
+                read += got.get("Remote Bytes Read", 0) + got.get("Local Bytes Read", 0)
+    return {"shuffle_written": written, "shuffle_read": read}
 
 
 def _worker(stage: str, path: Path, engine: str, master: str) -> dict:
@@ -182,8 +255,8 @@ def _worker(stage: str, path: Path, engine: str, master: str) -> dict:
     from campaign_detect import ScanConfig, load_posts, scan
     from campaign_detect.signals import coaction_edges, detect_bursts, template_groups
 
-    config = ScanConfig(engine=engine)
-    spark, out = _engine(engine if stage in ("coaction", "scan") else "local", master)
+    config = ScanConfig(engine=engine if stage in _SPARK_STAGES else "local")
+    spark, out = _engine(config.engine, master)
     if stage == "load":
         before = _maxrss_kib()
         cpu = _cpu_seconds()
@@ -233,7 +306,7 @@ def _worker(stage: str, path: Path, engine: str, master: str) -> dict:
                 f"window {result.window}"
             )
         elif stage == "bursts":
-            bursts = detect_bursts(posts, scales=config.burst_scales)
+            bursts = detect_bursts(posts, scales=config.burst_scales, runner=_bursts(spark))
             seconds = time.perf_counter() - start
             out["notes"] = f"{bursts.height} bursts"
         elif stage == "templates":
@@ -250,7 +323,17 @@ def _worker(stage: str, path: Path, engine: str, master: str) -> dict:
             raise ValueError(f"unknown stage {stage!r}")
     if "session_seconds" in out:
         out["notes"] += f"; Spark session started in {out.pop('session_seconds'):.1f} s"
+        jvm, workers = _jvm_peaks_kib()
         spark.stop()  # type: ignore[attr-defined]
+        shuffle = _spark_figures(out.pop("app"))
+        out["notes"] += (
+            f"; JVM peak RSS {jvm / 1024:,.0f} MiB, Python worker {workers / 1024:,.0f} MiB"
+        )
+        if shuffle:
+            out["notes"] += (
+                f"; shuffle written {shuffle['shuffle_written'] / 2**20:,.0f} MiB, "
+                f"read {shuffle['shuffle_read'] / 2**20:,.0f} MiB"
+            )
     out.update(
         seconds=seconds,
         cpu_seconds=_cpu_seconds() - cpu,
@@ -267,6 +350,15 @@ def _pairs(spark: object | None):
     from campaign_detect.signals.spark import spark_pair_totals
 
     return spark_pair_totals(spark)  # type: ignore[arg-type]
+
+
+def _bursts(spark: object | None):
+    """The burst runner of `spark` (None: the local one)."""
+    if spark is None:
+        return None
+    from campaign_detect.signals.spark import spark_bursts
+
+    return spark_bursts(spark)  # type: ignore[arg-type]
 
 
 # --- the driver ---------------------------------------------------------------------------
@@ -440,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[dict] = []
     for input_label, size, path, stage, label in jobs:
-        if args.engine != "local" and stage in ("coaction", "scan"):
+        if args.engine != "local" and stage in _SPARK_STAGES:
             label += f" ({args.engine}, {args.spark_master})"
         measured = _measure(stage, path, args.timeout, engine)
         measured.update(input=input_label, size=size or measured.get("n_posts"), label=label)
