@@ -1,4 +1,5 @@
-"""Co-action's post pairs on Apache Spark: the local engine's two kernels, run per piece.
+"""Co-action's post pairs and the bursts on Apache Spark: the local engine's kernels, run
+per piece.
 
 The pairs of a scan are the one part of it that grows faster than the input (every post of
 an object within Δt of every other). `coaction_edges` makes the sweep rows on the driver
@@ -12,8 +13,10 @@ an object within Δt of every other). `coaction_edges` makes the sweep rows on t
 
 Only the per-account-pair totals come back. Both kernels are the functions the local engine
 calls on the whole frame, so the edges are the same to the last bit (`tests/test_spark.py`);
-nothing here restates a rule of co-action. `pyspark` is imported only when a session is
-made or used: the local engine never needs it nor a JVM.
+nothing here restates a rule of co-action. The bursts (`spark_bursts`) go the same way:
+`bursts.bin_cells` per piece of objects (summed into the data-wide floors), then
+`bursts.object_bursts` per piece; only the cell counts and the bursts come back. `pyspark`
+is imported only when a session is made or used: the local engine never needs it nor a JVM.
 """
 
 from __future__ import annotations
