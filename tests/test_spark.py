@@ -54,6 +54,8 @@ NO_SPARK = "Spark tests need the [spark] extra: pip install -e '.[test,spark]' (
 SCAN_JSON = [sys.executable, "-m", "campaign_detect", "scan", str(SAMPLE), "--format", "json"]
 SCAN_JSON += ["-q", "--engine", "spark"]
 NO_JAVA = "Spark tests need Java 17 or later on PATH (apt-get install openjdk-17-jre-headless)"
+# JVMs that live for seconds: the quick JIT and one GC thread start them in less CPU
+_QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _local_json(path: Path, config: ScanConfig | None = None) -> dict:
@@ -200,6 +202,7 @@ def spark():
         SparkSession.builder.master("local[2]")
         .appName("campaign-detect-tests")
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.extraJavaOptions", _QUICK_JVM)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
@@ -303,7 +306,11 @@ def processes() -> Iterator[list[subprocess.Popen]]:
 def _launch(args: list[str], log: Path, processes: list[subprocess.Popen]) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(_spark_home() / "bin" / "spark-class"), *args],
-        env={**_spark_env(), "SPARK_HOME": str(_spark_home())},
+        env={
+            **_spark_env(),
+            "SPARK_HOME": str(_spark_home()),
+            "SPARK_DAEMON_JAVA_OPTS": _QUICK_JVM,
+        },
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -338,9 +345,14 @@ def test_a_standalone_cluster_gives_the_local_json(tmp_path, processes):
             processes,
         )
     out = tmp_path / "cluster.json"
+    # four pieces per step, not Spark's 200 tasks of a few rows each, and quick JVMs
+    few = {
+        "PYSPARK_SUBMIT_ARGS": f"--conf spark.sql.shuffle.partitions=4 --driver-java-options "
+        f"'{_QUICK_JVM}' --conf 'spark.executor.extraJavaOptions={_QUICK_JVM}' pyspark-shell"
+    }
     run = subprocess.run(
         [*SCAN_JSON, "--spark-master", url, "-o", str(out)],
-        env=_spark_env(),
+        env={**_spark_env(), **few},
         capture_output=True,
         text=True,
         timeout=600,
@@ -368,6 +380,7 @@ def test_spark_connect_gives_the_local_json(tmp_path, processes):
             *("--class", "org.apache.spark.sql.connect.service.SparkConnectServer"),
             *("--master", "local[2]", "--conf", f"spark.connect.grpc.binding.port={port}"),
             *("--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.ui.enabled=false"),
+            *("--driver-java-options", _QUICK_JVM),
             str(jars[0]),
         ],
         tmp_path / "connect.log",
