@@ -226,7 +226,7 @@ def detect_bursts(
             )
         )
         report(progress, _STAGE, done, total)
-    return _merge(pl.concat(runs), long, objects)
+    return _merge(pl.concat(runs), long, objects, frame)
 
 
 # --- input --------------------------------------------------------------------------------
@@ -290,23 +290,32 @@ def _read(posts: pl.DataFrame | pl.LazyFrame, kinds: list[str]) -> pl.DataFrame:
 
 
 def _long(frame: pl.DataFrame, kinds: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per (object, post): ``oid, account, post_id, ts_us``; and the object table.
+    """One row per (object, post): ``oid, account, post, ts_us``; and the object table.
 
     Object ids are ranks of (kind, object), so they do not depend on the input's row order.
+    ``account`` and ``post`` are integer codes (`_codes`): the row of `frame` where that
+    account or post id is first seen, so the rows hold no strings (`_names` reads them
+    back); a post id seen twice is still one post.
     """
+    coded = frame.with_row_index("row").select(
+        _codes("account"),
+        _codes("post_id").alias("post"),
+        "ts_us",
+        *(_KIND_COLUMNS[k] for k in kinds),
+    )
     parts = [
-        frame.select(
+        coded.select(
             pl.lit(kind).alias("kind"),
             pl.col(_KIND_COLUMNS[kind]).alias("object"),
             "account",
-            "post_id",
+            "post",
             "ts_us",
         )
         .explode("object")
         .filter(pl.col("object").is_not_null() & (pl.col("object") != ""))
         for kind in kinds
     ]
-    long = pl.concat(parts).unique(["kind", "object", "post_id"], keep="first", maintain_order=True)
+    long = pl.concat(parts)
     objects = (
         long.select("kind", "object")
         .unique()
@@ -314,8 +323,25 @@ def _long(frame: pl.DataFrame, kinds: list[str]) -> tuple[pl.DataFrame, pl.DataF
         .with_row_index("oid")
         .with_columns(pl.col("oid").cast(pl.Int64))
     )
-    long = long.join(objects, on=["kind", "object"]).select("oid", "account", "post_id", "ts_us")
+    long = (
+        long.join(objects, on=["kind", "object"], maintain_order="left")
+        .select("oid", "account", "post", "ts_us")
+        .unique(["oid", "post"], keep="first", maintain_order=True)
+    )
     return long, objects
+
+
+def _codes(column: str) -> pl.Expr:
+    """Each value of `column` as the first ``row`` where it is seen."""
+    return pl.col("row").min().over(column).alias(column)
+
+
+def _with_names(rows: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """`rows` of `_long` with their account and post id read back from `frame`."""
+    return rows.with_columns(
+        frame["account"].gather(rows["account"]),
+        frame["post_id"].gather(rows["post"]),
+    )
 
 
 # --- one scale ----------------------------------------------------------------------------
@@ -481,7 +507,9 @@ def _log10_tail(n: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
 
 
 # --- merge across scales ------------------------------------------------------------------
-def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.DataFrame:
+def _merge(
+    runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame, frame: pl.DataFrame
+) -> pl.DataFrame:
     """Merge overlapping or touching detections of one object into bursts; attach posts."""
     if runs.is_empty():
         return pl.DataFrame(schema=BURST_SCHEMA)
@@ -516,8 +544,7 @@ def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.
         .agg(pl.col("scale").alias("scales"))
     )
     posts = (
-        long.join(best.select("burst", "oid", "lo", "hi"), on="oid")
-        .filter((pl.col("ts_us") >= pl.col("lo")) & (pl.col("ts_us") < pl.col("hi")))
+        _with_names(_in_bursts(long, best.select("burst", "oid", "lo", "hi")), frame)
         .sort("burst", "ts_us", "post_id")
         .group_by("burst", maintain_order=True)
         .agg(
@@ -543,4 +570,27 @@ def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.
             ["strength", "n_posts", "kind", "object", "start"],
             descending=[True, True, False, False, False],
         )
+    )
+
+
+def _in_bursts(long: pl.DataFrame, bursts: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `long` inside a burst of their object, with the burst's ``burst`` id.
+
+    The bursts of one object are disjoint ``[lo, hi)`` intervals, so each row has at most
+    one: the object's last burst starting at or before it (an as-of join), if the row is
+    before its end. A join on the object alone would pair every post of a busy hashtag
+    with each of its bursts (at 10M posts, hundreds of millions of rows).
+    """
+    return (
+        long.join(bursts.select("oid"), on="oid", how="semi")
+        .sort("ts_us")
+        .join_asof(
+            bursts.sort("lo"),
+            left_on="ts_us",
+            right_on="lo",
+            by="oid",
+            strategy="backward",
+            check_sortedness=False,  # both sides are sorted by time, so within each object
+        )
+        .filter(pl.col("ts_us") < pl.col("hi"))
     )
