@@ -57,6 +57,7 @@ __all__ = [
     "BURST_THRESHOLD",
     "BURST_WIRE_SCHEMA",
     "CELLS_SCHEMA",
+    "BurstNames",
     "BurstRules",
     "BurstRunner",
     "bin_cells",
@@ -227,7 +228,8 @@ def detect_bursts(
         min_accounts=min_accounts,
         threshold=threshold,
     )
-    return finish_bursts((runner or local_bursts)(long, objects, rules, progress))
+    found = (runner or local_bursts)(long, objects, rules, progress)
+    return finish_bursts(found, BurstNames.of(frame))
 
 
 @dataclass(frozen=True)
@@ -251,9 +253,12 @@ class BurstRules:
 BurstRunner = Callable[
     [pl.DataFrame, pl.DataFrame, BurstRules, ProgressCallback | None], pl.DataFrame
 ]
-# `object_bursts`' frame: `BURST_SCHEMA` with start and end as µs since the epoch
+# `object_bursts`' frame: `BURST_SCHEMA` with start and end as µs since the epoch and the
+# accounts and post ids as the integer codes of `_long` (`BurstNames` reads them back)
 BURST_WIRE_SCHEMA: dict[str, pl.DataType] = {
     **{n: t for n, t in BURST_SCHEMA.items() if n not in ("start", "end")},
+    "accounts": pl.List(pl.Int64()),
+    "post_ids": pl.List(pl.Int64()),
     "start_us": pl.Int64(),
     "end_us": pl.Int64(),
 }
@@ -342,10 +347,50 @@ def object_bursts(
     return _merge(pl.concat(runs), long, objects)
 
 
-def finish_bursts(found: pl.DataFrame) -> pl.DataFrame:
-    """`object_bursts`' rows as `BURST_SCHEMA`, strongest first (a total order)."""
+@dataclass(frozen=True)
+class BurstNames:
+    """The distinct accounts and post ids of the posts, sorted: code ``i`` of `_long` is
+    the ``i``-th of them, so the object rows (and what a Spark runner ships) hold no
+    strings."""
+
+    accounts: pl.Series
+    post_ids: pl.Series
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame) -> BurstNames:
+        """The names behind `_long`'s codes of `frame` (of `_read`)."""
+        return cls(*(frame[c].drop_nulls().unique().sort() for c in ("account", "post_id")))
+
+    def read(self, found: pl.DataFrame) -> pl.DataFrame:
+        """`found` (`BURST_WIRE_SCHEMA`) with its accounts and post ids as strings."""
+        return found.with_columns(
+            _gathered(found["accounts"], self.accounts),
+            _gathered(found["post_ids"], self.post_ids),
+        )
+
+
+def _gathered(codes: pl.Series, names: pl.Series) -> pl.Series:
+    """Each list of codes in `codes` as the list of those entries of `names`."""
+    rows = codes.to_frame("code").with_row_index("row").explode("code", empty_as_null=True)
+    named = (
+        rows.with_columns(names.gather(rows["code"]).alias("name"))
+        .group_by("row", maintain_order=True)
+        .agg("name")
+        .with_columns(codes.list.len().alias("n"))
+    )
     return (
-        found.with_columns(
+        named.select(pl.when(pl.col("n") > 0).then("name").otherwise(pl.col("name").list.head(0)))
+        .to_series()
+        .alias(codes.name)
+    )
+
+
+def finish_bursts(found: pl.DataFrame, names: BurstNames) -> pl.DataFrame:
+    """`object_bursts`' rows as `BURST_SCHEMA`, with `names` read back, strongest first
+    (a total order)."""
+    return (
+        names.read(found)
+        .with_columns(
             pl.from_epoch("start_us", time_unit="us").dt.replace_time_zone("UTC").alias("start"),
             pl.from_epoch("end_us", time_unit="us").dt.replace_time_zone("UTC").alias("end"),
         )
@@ -419,23 +464,32 @@ def _read(posts: pl.DataFrame | pl.LazyFrame, kinds: list[str]) -> pl.DataFrame:
 
 
 def _long(frame: pl.DataFrame, kinds: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per (object, post): ``oid, account, post_id, ts_us``; and the object table.
+    """One row per (object, post): ``oid, account, post, ts_us``; and the object table.
 
     Object ids are ranks of (kind, object), so they do not depend on the input's row order.
+    ``account`` and ``post`` are integer codes (`_codes`): each account's and post id's
+    rank among the distinct values, so the rows hold no strings, codes sort as the strings
+    do, and `BurstNames` reads them back; a post id seen twice is still one post.
     """
+    coded = frame.select(
+        _codes("account"),
+        _codes("post_id").alias("post"),
+        "ts_us",
+        *(_KIND_COLUMNS[k] for k in kinds),
+    )
     parts = [
-        frame.select(
+        coded.select(
             pl.lit(kind).alias("kind"),
             pl.col(_KIND_COLUMNS[kind]).alias("object"),
             "account",
-            "post_id",
+            "post",
             "ts_us",
         )
         .explode("object")
         .filter(pl.col("object").is_not_null() & (pl.col("object") != ""))
         for kind in kinds
     ]
-    long = pl.concat(parts).unique(["kind", "object", "post_id"], keep="first", maintain_order=True)
+    long = pl.concat(parts)
     objects = (
         long.select("kind", "object")
         .unique()
@@ -443,8 +497,18 @@ def _long(frame: pl.DataFrame, kinds: list[str]) -> tuple[pl.DataFrame, pl.DataF
         .with_row_index("oid")
         .with_columns(pl.col("oid").cast(pl.Int64))
     )
-    long = long.join(objects, on=["kind", "object"]).select("oid", "account", "post_id", "ts_us")
+    long = (
+        long.join(objects, on=["kind", "object"], maintain_order="left")
+        .select("oid", "account", "post", "ts_us")
+        .unique(["oid", "post"], keep="first", maintain_order=True)
+    )
     return long, objects
+
+
+def _codes(column: str) -> pl.Expr:
+    """Each value of `column` as its place among the column's distinct values in sorted
+    order (0 first), which `BurstNames` reads back."""
+    return (pl.col(column).rank("dense") - 1).cast(pl.Int64).alias(column)
 
 
 # --- one scale ----------------------------------------------------------------------------
@@ -641,9 +705,8 @@ def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.
         .agg(pl.col("scale").alias("scales"))
     )
     posts = (
-        long.join(best.select("burst", "oid", "lo", "hi"), on="oid")
-        .filter((pl.col("ts_us") >= pl.col("lo")) & (pl.col("ts_us") < pl.col("hi")))
-        .sort("burst", "ts_us", "post_id")
+        _in_bursts(long, best.select("burst", "oid", "lo", "hi"))
+        .sort("burst", "ts_us", "post")
         .group_by("burst", maintain_order=True)
         .agg(
             pl.col("ts_us").min().alias("start_us"),
@@ -651,7 +714,7 @@ def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.
             pl.len().alias("n_posts"),
             pl.col("account").n_unique().alias("n_accounts"),
             pl.col("account").unique().sort().alias("accounts"),
-            pl.col("post_id").alias("post_ids"),
+            pl.col("post").alias("post_ids"),
         )
     )
     return (
@@ -660,4 +723,27 @@ def _merge(runs: pl.DataFrame, long: pl.DataFrame, objects: pl.DataFrame) -> pl.
         .join(objects, on="oid")
         .select(list(BURST_WIRE_SCHEMA))
         .cast(BURST_WIRE_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _in_bursts(long: pl.DataFrame, bursts: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `long` inside a burst of their object, with the burst's ``burst`` id.
+
+    The bursts of one object are disjoint ``[lo, hi)`` intervals, so each row has at most
+    one: the object's last burst starting at or before it (an as-of join), if the row is
+    before its end. A join on the object alone would pair every post of a busy hashtag
+    with each of its bursts (at 10M posts, hundreds of millions of rows).
+    """
+    return (
+        long.join(bursts.select("oid"), on="oid", how="semi")
+        .sort("ts_us")
+        .join_asof(
+            bursts.sort("lo"),
+            left_on="ts_us",
+            right_on="lo",
+            by="oid",
+            strategy="backward",
+            check_sortedness=False,  # both sides are sorted by time, so within each object
+        )
+        .filter(pl.col("ts_us") < pl.col("hi"))
     )

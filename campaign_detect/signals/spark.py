@@ -162,7 +162,7 @@ def spark_bursts(spark: SparkSession) -> BurstRunner:
 def _piece(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The object rows and the objects of one piece of `spark_bursts`' rows."""
     rows = pl.DataFrame(table)
-    long = rows.select("oid", "account", "post_id", "ts_us").cast({"oid": pl.Int64})
+    long = rows.select("oid", "account", "post", "ts_us").cast({"oid": pl.Int64})
     objects = rows.select("oid", "kind", "object").unique("oid").cast({"oid": pl.Int64})
     return long, objects
 
@@ -218,7 +218,7 @@ def _frame(table: pa.Table, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
 
 
 def _ddl(schema: Mapping[str, pl.DataType]) -> str:
-    """Spark's DDL of a schema of Int64, Float64, String and lists of String."""
+    """Spark's DDL of a schema of Int64, Float64, String and lists of String or Int64."""
     return ", ".join(f"{name} {_SPARK_TYPES[repr(dtype)]}" for name, dtype in schema.items())
 
 
@@ -227,6 +227,7 @@ _SPARK_TYPES = {
     repr(pl.Float64()): "double",
     repr(pl.String()): "string",
     repr(pl.List(pl.String())): "array<string>",
+    repr(pl.List(pl.Int64())): "array<long>",
 }
 
 

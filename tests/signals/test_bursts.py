@@ -361,3 +361,22 @@ def test_burst_invariants(events, dense, at):
     for _, group in bursts.group_by("kind", "object"):
         spans = sorted(zip(group["start"], group["end"], strict=True))
         assert all(a_end < b_start for (_, a_end), (b_start, _) in pairwise(spans))
+
+
+def test_two_pushes_of_one_tag_are_two_bursts_each_with_its_own_posts():
+    # the same tag pushed on day 3 and day 10, with a post id repeated in the second push
+    first = _push(
+        "serbu", T0 + timedelta(days=3), 2, accounts=30, per_account=2, seed=4, prefix="s1"
+    )
+    second = _push(
+        "serbu", T0 + timedelta(days=10), 2, accounts=30, per_account=2, seed=5, prefix="s2"
+    )
+    second = pl.concat([second, second.head(1)])  # one post listed twice
+    bursts = _rows(detect_bursts(pl.concat([_background(), first, second])), "serbu")
+    assert bursts.height == 2
+    early, late = bursts.sort("start").iter_rows(named=True)
+    assert sorted(early["post_ids"]) == sorted(first["post_id"])
+    assert sorted(late["post_ids"]) == sorted(second["post_id"].unique())
+    assert late["n_posts"] == 60
+    assert early["accounts"] == sorted(first["account"].unique())
+    assert late["accounts"] == sorted(second["account"].unique())
