@@ -381,6 +381,7 @@ def scan_options(func: F) -> F:
             setting_option("--min-amplification", "min_amplification", type=click.FloatRange(0)),
             setting_option("--min-repetition", "min_repetition", type=click.FloatRange(0, 1)),
             setting_option("--audience-test/--no-audience-test", "audience_test", default=None),
+            setting_option("--merge-parts/--no-merge-parts", "merge_parts", default=None),
             setting_option("--all/--reported-only", "report_all", default=None),
             setting_option("--since", "since", type=Moment(end_of_day=False), metavar="TIME"),
             setting_option("--until", "until", type=Moment(end_of_day=True), metavar="TIME"),

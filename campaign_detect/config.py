@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign_detect.clusters import ClusterParams
+from campaign_detect.clusters.merge import MERGE_PARTS
 from campaign_detect.errors import InputError
 from campaign_detect.objects import OBJECT_KINDS as _OBJECT_KINDS
 from campaign_detect.score import NULL_ROUNDS, NULL_SHIFT, SYNC_SCALES, ScoreWeights, SelectParams
@@ -184,6 +185,11 @@ class ScanConfig:
         "conclusive answer replace the repetition rule (docs/scoring.md); false keeps the "
         "repetition rule alone.",
     )
+    merge_parts: bool = _setting(
+        MERGE_PARTS,
+        "Merge surviving clusters that are one pool of accounts acting on the same thing "
+        "(one operation, one cluster; docs/scoring.md); off by default.",
+    )
     report_all: bool = _setting(
         SelectParams.report_all,
         "Also list the clusters the reporting rules drop, after the reported ones, each with "
@@ -300,6 +306,7 @@ class ScanConfig:
             script_scales=tuple(s.delta for s in self._durations["script_scales"]),
             script_alpha=self.script_alpha,
             script_overlap=self.script_overlap,
+            merge_parts=self.merge_parts,
             seed=self.seed,
         )
 

@@ -259,7 +259,14 @@ def _scan(
     report(progress, "scores", 4, _STAGES)
     score = partial(_score, posts, signals, config)
     ranked, _ = score(candidates)
-    final = compete(candidates, ranked, min_accounts=config.min_accounts)
+    final = compete(
+        candidates,
+        ranked,
+        posts,
+        signals,
+        min_accounts=config.min_accounts,
+        merge_parts=config.merge_parts,
+    )
     scored, members = score(final)
     if config.audience_test:
         verdicts = audience_ratios(

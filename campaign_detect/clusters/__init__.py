@@ -4,7 +4,8 @@
 here: Leiden communities of the account graph (`communities`), built on co-action edges
 that passed the chance test (`edges`), pushed scripts and repeated objects
 (`candidates`). Candidates overlap; once they are scored, `compete` gives every account
-to the best one that holds it (`compete.assign_accounts`).
+to the best one that holds it (`compete.assign_accounts`) and joins the parts of one
+operation (`merge.merge_operations`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from campaign_detect.clusters.edges import (
     merge_windows,
     shared_templates,
 )
+from campaign_detect.clusters.merge import MERGE_PARTS, merge_operations
 from campaign_detect.objects import OBJECT_KINDS, REPEATED_OBJECT_KINDS
 from campaign_detect.signals import Signals
 
@@ -56,6 +58,7 @@ class ClusterParams:
     script_scales: tuple[timedelta, ...] = SCRIPT_SCALES
     script_alpha: float = SCRIPT_ALPHA
     script_overlap: float = SCRIPT_OVERLAP
+    merge_parts: bool = MERGE_PARTS
     seed: int = 0
 
 
@@ -140,10 +143,18 @@ def find_clusters(
 
 
 def compete(
-    candidates: Candidates, ranked: pl.DataFrame, *, min_accounts: int = MIN_ACCOUNTS
+    candidates: Candidates,
+    ranked: pl.DataFrame,
+    posts: pl.DataFrame,
+    signals: Signals,
+    *,
+    min_accounts: int = MIN_ACCOUNTS,
+    merge_parts: bool = MERGE_PARTS,
 ) -> Candidates:
     """The clusters left once every account went to the best-ranked candidate holding it,
-    numbered 0.. in rank order, each keeping its candidate's window."""
+    each keeping its candidate's window, numbered 0.. in rank order; with `merge_parts`,
+    the parts of one operation merged (`merge_operations`: one pool of accounts acting on
+    the same thing), numbered 0.. in the order of their best part."""
     assigned = assign_accounts(ranked, candidates.membership, min_accounts=min_accounts)
     windows = (
         assigned.select("cluster", "candidate")
@@ -151,8 +162,19 @@ def compete(
         .join(candidates.windows.rename({"cluster": "candidate"}), on="candidate")
         .drop("candidate")
     )
-    return Candidates(
-        edges=candidates.edges,
-        membership=assigned.select("account", "cluster"),
-        windows=windows,
+    if not merge_parts:
+        return Candidates(
+            edges=candidates.edges,
+            membership=assigned.select("account", "cluster"),
+            windows=windows,
+        )
+    membership, windows = merge_operations(
+        posts,
+        signals.rows,
+        signals.templates.members,
+        assigned,
+        candidates.membership,
+        windows,
+        candidates.edges,
     )
+    return Candidates(edges=candidates.edges, membership=membership, windows=windows)
