@@ -290,14 +290,19 @@ def bin_cells(long: pl.DataFrame, objects: pl.DataFrame, rules: BurstRules) -> p
         kind.group_by("kind").agg(
             pl.lit(width, dtype=pl.Int64).alias("scale_us"),
             pl.len().cast(pl.Int64).alias("rows"),
-            pl.struct("oid", pl.col("ts_us") - pl.col("ts_us") % width)
-            .n_unique()
-            .cast(pl.Int64)
-            .alias("cells"),
+            _cell(width, rules.span).n_unique().cast(pl.Int64).alias("cells"),
         )
         for _, width in rules.scales
     ]
     return pl.concat(parts).select(list(CELLS_SCHEMA)).cast(CELLS_SCHEMA)  # type: ignore[arg-type]
+
+
+def _cell(width: int, span: tuple[int, int]) -> pl.Expr:
+    """Each row's (object, bin of `width` µs) cell as one integer, which counts distinct
+    faster than a struct: bins are aligned to the epoch and numbered from the span's first."""
+    first = span[0] - span[0] % width
+    bins = (span[1] - first) // width + 1
+    return pl.col("oid") * bins + (pl.col("ts_us") - pl.col("ts_us") % width - first) // width
 
 
 def bin_floors(cells: pl.DataFrame) -> pl.DataFrame:
