@@ -13,6 +13,8 @@ from typing import Any
 import polars as pl
 from scipy.stats import binom
 
+from campaign_detect.score.audience import AUDIENCE_BLOCK
+from campaign_detect.score.select import NOT_REPORTED
 from campaign_detect.signals import Signals, TemplateResult
 from campaign_detect.signals.coaction import coaction_events
 from campaign_detect.values import human_duration
@@ -70,7 +72,47 @@ def explain(record: dict[str, Any]) -> str:
         sentence += f"; {ratio:.1f} times more co-posting than chance"
     sentence += _not_a_crowd(record.get("audience") or {}) + "."
     why = record.get("not_reported")
-    return f"Not reported: {why}. {sentence}" if why else sentence
+    if not why:
+        return sentence
+    if why == NOT_REPORTED["crowd"]:
+        why += _a_crowd(record.get("audience") or {}, record["n_accounts"])
+    return f"Not reported: {why}. {sentence}"
+
+
+def _a_crowd(audience: dict[str, Any], n_accounts: int) -> str:
+    """Why the audience test reads a cluster as part of the crowd around a moment, in its
+    figures: how many other accounts posted its object near its window, how densely with
+    the cluster, and the cluster's share of those posts against its share elsewhere.
+
+    >>> _a_crowd({"verdict": "crowd", "object": "hashtag:goal", "density_ratio": 0.91,
+    ...           "other_accounts": 412, "other_posts": 900, "member_posts": 100,
+    ...           "member_share_elsewhere": 0.09}, 46)
+    ': 412 other accounts posted #goal within 24 hours of its window, co-posting with these 46 at 0.91 times the density among them; these 46 wrote 10% of its posts then, against 9% at other times'
+    >>> _a_crowd({"verdict": "campaign", "object": "hashtag:goal", "density_ratio": 0.01}, 46)
+    ''
+    """  # noqa: E501
+    if audience.get("verdict") != "crowd" or not audience.get("object"):
+        return ""  # the audience test did not run, or read no crowd
+    shown = _shown(audience["object"])
+    others = audience["other_accounts"]
+    near = audience["member_posts"] + audience["other_posts"]
+    sentence = (
+        f": {others} other account{'s' if others != 1 else ''} posted {shown} within "
+        f"{human_duration(AUDIENCE_BLOCK.total_seconds() / 3600)} of its window, co-posting "
+        f"with these {n_accounts} at {audience['density_ratio']:.2f} times the density among"
+        f" them; these {n_accounts} wrote "
+        f"{round(100 * audience['member_posts'] / near)}% of its posts then"
+    )
+    elsewhere = audience.get("member_share_elsewhere")
+    if elsewhere is None:
+        return sentence + f", and {shown} has no posts at other times to compare with"
+    return sentence + f", against {round(100 * elsewhere)}% at other times"
+
+
+def _shown(obj: str) -> str:
+    """A ``kind:value`` object as a sentence names it (``#tag``, ``@name``)."""
+    kind, _, value = obj.partition(":")
+    return {"hashtag": f"#{value}", "mention": f"@{value}"}.get(kind, f"the same {kind}")
 
 
 def _not_a_crowd(audience: dict[str, Any]) -> str:
@@ -85,8 +127,7 @@ def _not_a_crowd(audience: dict[str, Any]) -> str:
     density = audience.get("density_ratio")
     if audience.get("verdict") != "campaign" or density is None or not audience.get("object"):
         return ""
-    kind, _, value = audience["object"].partition(":")
-    shown = {"hashtag": f"#{value}", "mention": f"@{value}"}.get(kind, f"the same {kind}")
+    shown = _shown(audience["object"])
     if density <= 0:
         return f"; nobody else posted {shown} with them"
     return (
@@ -295,6 +336,10 @@ def cluster_records(
                 "verdict": row.get("audience_verdict"),
                 "object": row.get("audience_object"),
                 "density_ratio": _num(row.get("audience_ratio"), 3),
+                "other_accounts": row.get("audience_other_accounts"),
+                "other_posts": row.get("audience_other_posts"),
+                "member_posts": row.get("audience_member_posts"),
+                "member_share_elsewhere": _num(row.get("audience_share_elsewhere"), 3),
             },
         }
         record["evidence"] = {

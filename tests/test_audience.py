@@ -18,6 +18,10 @@ OBJECTS = ("hashtag", "mention", "url", "share", "text")
 
 
 def _verdict(rows: list[dict], members: list[str]) -> str | None:
+    return _audience(rows, members)["audience_verdict"]
+
+
+def _audience(rows: list[dict], members: list[str]) -> dict:
     posts = make_posts(rows)
     clusters = pl.DataFrame(
         {"cluster": [0], "start": [T0], "end": [T0 + timedelta(hours=3)]},
@@ -37,7 +41,7 @@ def _verdict(rows: list[dict], members: list[str]) -> str | None:
         membership,
         window=timedelta(minutes=5),
     )
-    return out["audience_verdict"][0]
+    return out.row(0, named=True)
 
 
 def _moments(accounts: list[str], tag: str, moments: int, text: str) -> list[dict]:
@@ -136,6 +140,32 @@ def test_a_few_coincidences_among_members_are_no_campaign(size: int) -> None:
         for i, a in enumerate(members)
     ]
     assert _verdict(burst + rows[size:], members) == "campaign"
+
+
+def test_the_figures_behind_a_verdict_count_the_audience_and_the_usual_share() -> None:
+    # half of a tag's regulars reacting with the other half and with a push at the same
+    # moments: the other accounts are the other regulars and the push, and the members'
+    # share of the tag elsewhere is their half of its everyday posts
+    fans = [f"fan{i}" for i in range(40)]
+    push = [f"push{i}" for i in range(20)]
+    rows = (
+        _moments(fans, "derby", 5, "gol")
+        + _moments(push, "derby", 5, "script")
+        + _usual(fans, "derby")
+    )
+    crowd = _audience(rows, fans[:20])
+    assert crowd["audience_verdict"] == "crowd"
+    assert crowd["audience_object"] == "hashtag:derby"
+    assert crowd["audience_other_accounts"] == 40
+    assert crowd["audience_other_posts"] == 200
+    assert crowd["audience_member_posts"] == 100
+    assert crowd["audience_share_elsewhere"] == pytest.approx(0.5)
+    # hard negative: the push never posts #derby otherwise, and its figures say so
+    pushed = _audience(rows, push)
+    assert pushed["audience_verdict"] != "crowd"
+    assert pushed["audience_other_accounts"] == 40
+    assert pushed["audience_member_posts"] == 100
+    assert pushed["audience_share_elsewhere"] == 0.0
 
 
 def test_two_leftover_accounts_are_no_audience() -> None:

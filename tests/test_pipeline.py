@@ -55,3 +55,37 @@ def test_all_lists_what_the_rules_dropped_after_the_report_each_with_its_reason(
     assert all(c["not_reported"] for c in greeting)
     assert all("Not reported:" in c["evidence"]["explanation"] for c in greeting)
     assert not [c for c in reported if "selamatpagi" in c["hashtags"]]
+
+
+def test_a_crowd_says_why_in_its_figures_and_a_reported_cluster_does_not():
+    from campaign_detect import ScanConfig, scan
+
+    listed = scan(SAMPLE, ScanConfig(report_all=True)).to_dict()["clusters"]
+    crowds = [c for c in listed if c["audience"]["verdict"] == "crowd"]
+    assert [c["hashtags"][0] for c in crowds] == ["banjirdepok"]
+    crowd = crowds[0]
+    audience = crowd["audience"]
+    assert audience["object"] == "hashtag:banjirdepok"
+    assert audience["other_accounts"] > 0
+    assert audience["member_posts"] > 0
+    near = audience["member_posts"] + audience["other_posts"]
+    n = crowd["n_accounts"]
+    assert crowd["evidence"]["explanation"].startswith(
+        "Not reported: the audience test reads it as part of the crowd around a moment: "
+        f"{audience['other_accounts']} other accounts posted #banjirdepok within 24 hours of"
+        f" its window, co-posting with these {n} at {audience['density_ratio']:.2f} times the "
+        f"density among them; these {n} wrote "
+        f"{round(100 * audience['member_posts'] / near)}% of its posts then"
+    )
+    # hard negative: reported clusters, and clusters dropped for another reason, do not
+    # (a cluster dropped as not significant keeps that reason alone, whatever its verdict)
+    others = [c for c in listed if c["audience"]["verdict"] != "crowd"]
+    assert any(c["not_reported"] is None for c in others)
+    assert any(c["not_reported"] for c in others)
+    assert all("other accounts posted" not in c["evidence"]["explanation"] for c in others)
+    from campaign_detect.evidence import explain
+    from campaign_detect.score.select import NOT_REPORTED
+
+    insignificant = {**crowd, "not_reported": NOT_REPORTED["max_p_value"]}
+    assert explain(insignificant).startswith(f"Not reported: {NOT_REPORTED['max_p_value']}. ")
+    assert "other accounts posted" not in explain({**crowd, "not_reported": None})

@@ -30,8 +30,9 @@ For each final cluster:
    `CROWD_DENSITY` (that object is theirs: nobody else posts it with them), ``"crowd"``
    when on every pushed object the lower bound is at least `CROWD_DENSITY`, null otherwise
    (undecided: the repetition rule decides). ``audience_ratio`` is the smallest ``rho``
-   over the pushed objects and ``audience_object`` that object. Null when the cluster has
-   no pushed object with member pairs.
+   over the pushed objects and ``audience_object`` that object, with the figures read on
+   it (`FIGURES` and ``audience_share_elsewhere``). Null when the cluster has no pushed
+   object with member pairs.
 
 Assumptions: within the block an object's posts by members and by outsiders would be
 exchangeable if the members were just part of the audience (no account-level rhythm is
@@ -53,7 +54,7 @@ from scipy.stats import binom, poisson
 
 from campaign_detect.objects import SIGNIFICANCE_KINDS
 
-__all__ = ["AUDIENCE_TEST", "CROWD_DENSITY", "audience_ratios"]
+__all__ = ["AUDIENCE_BLOCK", "AUDIENCE_TEST", "CROWD_DENSITY", "audience_ratios"]
 
 AUDIENCE_TEST = True
 """Whether a scan runs the audience test (setting ``audience_test``)."""
@@ -61,6 +62,9 @@ AUDIENCE_TEST = True
 CROWD_DENSITY = 0.5
 """A cluster whose members co-post with the rest of its pushed objects' audience at least
 half as densely as among themselves is explained by that audience (a crowd)."""
+
+AUDIENCE_BLOCK = timedelta(days=1)
+"""How far either side of a cluster's window the test reads its pushed objects' posts."""
 
 SURGE = 2.0
 """An audience reacting to a moment posts the object in proportion to how much it uses it
@@ -70,6 +74,13 @@ SURGE_ALPHA = 0.05
 ALONE_LEVEL = 0.05
 """Level at which the member-outsider pairs are too few for members half as dense with the
 rest of the audience as among themselves (the object is theirs)."""
+
+FIGURES = ("audience_other_accounts", "audience_other_posts", "audience_member_posts")
+"""The counts behind ``audience_ratio`` on ``audience_object``, within `AUDIENCE_BLOCK` of
+the window: accounts outside the cluster that posted it, their posts of it, and the
+members' posts of it. With ``audience_share_elsewhere`` (the members' share of the
+object's posts in the rest of the data, null when it has none) they say what the verdict
+read: how large the audience is, and whether the members held their usual share of it."""
 
 
 def _sorted_counts(
@@ -127,11 +138,12 @@ def audience_ratios(
     members: pl.DataFrame,
     *,
     window: timedelta,
-    block: timedelta = timedelta(days=1),
+    block: timedelta = AUDIENCE_BLOCK,
     objects: Sequence[str] = SIGNIFICANCE_KINDS,
     seed: int = 0,
 ) -> pl.DataFrame:
-    """``cluster, audience_ratio, audience_object`` for every cluster of `clusters`.
+    """``cluster, audience_ratio, audience_object, audience_verdict`` for every cluster of
+    `clusters`, and the figures behind the ratio on that object (`FIGURES`).
 
     `rows` are the object rows of all `posts` (``pidx, kind, object``, as
     `campaign_detect.objects.object_rows` makes them); `members` has ``cluster, account``;
@@ -142,6 +154,8 @@ def audience_ratios(
         "audience_ratio": pl.Float64,
         "audience_object": pl.String,
         "audience_verdict": pl.String,
+        **dict.fromkeys(FIGURES, pl.Int64),
+        "audience_share_elsewhere": pl.Float64,
     }
     if clusters.is_empty():
         return pl.DataFrame(schema=schema)
@@ -162,6 +176,8 @@ def _undecided(windows: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, pl.Float64).alias("audience_ratio"),
         pl.lit(None, pl.String).alias("audience_object"),
         pl.lit(None, pl.String).alias("audience_verdict"),
+        *(pl.lit(None, pl.Int64).alias(name) for name in FIGURES),
+        pl.lit(None, pl.Float64).alias("audience_share_elsewhere"),
     )
 
 
@@ -294,7 +310,12 @@ def _surging(
     # window if they posted it at up to `SURGE` times that share
     usual = (m_far + 1) / (n_far + 2)
     p = binom.sf(m_near - 1, n_near, np.minimum(1.0, SURGE * usual))
-    return counts.select(keys).with_columns(pl.Series("surge", p < SURGE_ALPHA))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_far = np.where(n_far > 0, m_far / n_far, np.nan)
+    return counts.select(keys).with_columns(
+        pl.Series("surge", p < SURGE_ALPHA),
+        pl.Series("share_far", share_far).fill_nan(None),
+    )
 
 
 def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame) -> pl.DataFrame:
@@ -313,6 +334,7 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame)
             pl.col("n").filter(pl.col("member")).sum().alias("m"),
             pl.col("n").filter(~pl.col("member")).sum().alias("x"),
             (pl.col("n") * (pl.col("n") - 1) / 2).filter(pl.col("member")).sum().alias("own"),
+            (~pl.col("member")).sum().alias("outsiders"),
         )
         .sort("pg")
     )
@@ -333,7 +355,7 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame)
     alone = poisson.cdf(mx_g, CROWD_DENSITY * np.nan_to_num(inside) * m * x) < ALONE_LEVEL
     index = per_group["pg"].to_numpy() - 1
     ratios = (
-        per_group.select("cluster", "kind", "object")
+        per_group.select("cluster", "kind", "object", "outsiders", "x", "m")
         .with_columns(
             pl.Series("rho", rho),
             pl.Series("low", low[index]),
@@ -355,6 +377,11 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame)
             .when((pl.col("low") >= CROWD_DENSITY).all() & ~pl.col("surge").any())
             .then(pl.lit("crowd"))
             .alias("audience_verdict"),
+            # the figures behind the ratio, on the object it is read on
+            pl.col("outsiders").first().cast(pl.Int64).alias("audience_other_accounts"),
+            pl.col("x").first().cast(pl.Int64).alias("audience_other_posts"),
+            pl.col("m").first().cast(pl.Int64).alias("audience_member_posts"),
+            pl.col("share_far").first().alias("audience_share_elsewhere"),
         )
     )
     return ratios
