@@ -215,7 +215,8 @@ def detect_bursts(
     if not threshold > 0:
         raise InputError(f"threshold must be a positive -log10 probability, got {threshold}")
     frame = _read(posts, kinds)
-    long, objects = _long(frame, kinds)
+    names = BurstNames.of(frame)
+    long, objects = _long(frame, kinds, names)
     total = len(scale_us)
     report(progress, _STAGE, 0, total)
     if long.is_empty():
@@ -229,7 +230,7 @@ def detect_bursts(
         threshold=threshold,
     )
     found = (runner or local_bursts)(long, objects, rules, progress)
-    return finish_bursts(found, BurstNames.of(frame))
+    return finish_bursts(found, names)
 
 
 @dataclass(frozen=True)
@@ -366,6 +367,17 @@ class BurstNames:
         """The names behind `_long`'s codes of `frame` (of `_read`)."""
         return cls(*(frame[c].drop_nulls().unique().sort() for c in ("account", "post_id")))
 
+    @staticmethod
+    def codes(values: pl.Series, names: pl.Series) -> pl.Series:
+        """Each of `values` as its place in the sorted `names` (null stays null)."""
+        coded = values.to_frame("name").join(
+            names.to_frame("name").with_row_index("code"),
+            on="name",
+            how="left",
+            maintain_order="left",
+        )
+        return coded["code"].cast(pl.Int64)
+
     def read(self, found: pl.DataFrame) -> pl.DataFrame:
         """`found` (`BURST_WIRE_SCHEMA`) with its accounts and post ids as strings."""
         return found.with_columns(
@@ -468,17 +480,19 @@ def _read(posts: pl.DataFrame | pl.LazyFrame, kinds: list[str]) -> pl.DataFrame:
     )
 
 
-def _long(frame: pl.DataFrame, kinds: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _long(
+    frame: pl.DataFrame, kinds: list[str], names: BurstNames
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per (object, post): ``oid, account, post, ts_us``; and the object table.
 
     Object ids are ranks of (kind, object), so they do not depend on the input's row order.
-    ``account`` and ``post`` are integer codes (`_codes`): each account's and post id's
-    rank among the distinct values, so the rows hold no strings, codes sort as the strings
-    do, and `BurstNames` reads them back; a post id seen twice is still one post.
+    ``account`` and ``post`` are integer codes: each account's and post id's place in
+    `names`, so the rows hold no strings, codes sort as the strings do, and `names` reads
+    them back; a post id seen twice is still one post.
     """
     coded = frame.select(
-        _codes("account"),
-        _codes("post_id").alias("post"),
+        names.codes(frame["account"], names.accounts).alias("account"),
+        names.codes(frame["post_id"], names.post_ids).alias("post"),
         "ts_us",
         *(_KIND_COLUMNS[k] for k in kinds),
     )
@@ -508,12 +522,6 @@ def _long(frame: pl.DataFrame, kinds: list[str]) -> tuple[pl.DataFrame, pl.DataF
         .unique(["oid", "post"], keep="first", maintain_order=True)
     )
     return long, objects
-
-
-def _codes(column: str) -> pl.Expr:
-    """Each value of `column` as its place among the column's distinct values in sorted
-    order (0 first), which `BurstNames` reads back."""
-    return (pl.col(column).rank("dense") - 1).cast(pl.Int64).alias(column)
 
 
 # --- one scale ----------------------------------------------------------------------------
