@@ -367,16 +367,10 @@ class BurstNames:
         """The names behind `_long`'s codes of `frame` (of `_read`)."""
         return cls(*(frame[c].drop_nulls().unique().sort() for c in ("account", "post_id")))
 
-    @staticmethod
-    def codes(values: pl.Series, names: pl.Series) -> pl.Series:
-        """Each of `values` as its place in the sorted `names` (null stays null)."""
-        coded = values.to_frame("name").join(
-            names.to_frame("name").with_row_index("code"),
-            on="name",
-            how="left",
-            maintain_order="left",
-        )
-        return coded["code"].cast(pl.Int64)
+    def codes(self, frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+        """`frame`'s accounts and post ids as their places in these sorted names: codes
+        that sort as the strings do."""
+        return _places(frame["account"], self.accounts), _places(frame["post_id"], self.post_ids)
 
     def read(self, found: pl.DataFrame) -> pl.DataFrame:
         """`found` (`BURST_WIRE_SCHEMA`) with its accounts and post ids as strings."""
@@ -384,6 +378,13 @@ class BurstNames:
             _gathered(found["accounts"], self.accounts),
             _gathered(found["post_ids"], self.post_ids),
         )
+
+
+def _places(values: pl.Series, names: pl.Series) -> pl.Series:
+    """Each of `values` as its place in `names` (Int64; null where it is not there)."""
+    indexed = names.to_frame("name").with_row_index("code")
+    coded = values.to_frame("name").join(indexed, on="name", how="left", maintain_order="left")
+    return coded["code"].cast(pl.Int64)
 
 
 def _gathered(codes: pl.Series, names: pl.Series) -> pl.Series:
@@ -490,9 +491,10 @@ def _long(
     `names`, so the rows hold no strings, codes sort as the strings do, and `names` reads
     them back; a post id seen twice is still one post.
     """
+    account, post = names.codes(frame)
     coded = frame.select(
-        names.codes(frame["account"], names.accounts).alias("account"),
-        names.codes(frame["post_id"], names.post_ids).alias("post"),
+        account.alias("account"),
+        post.alias("post"),
         "ts_us",
         *(_KIND_COLUMNS[k] for k in kinds),
     )
