@@ -20,12 +20,30 @@ from campaign_detect._arrays import distinct, run_positions
 from campaign_detect.objects import OBJECT_KINDS, given_object_rows
 from campaign_detect.values import DAY_S, HOUR_S
 
-__all__ = ["MAX_CHANCE", "MIN_REPEATS", "edge_chance", "merge_windows", "shared_templates"]
+__all__ = [
+    "MAX_CHANCE",
+    "MIN_REPEATS",
+    "edge_chance",
+    "intra_edges",
+    "merge_windows",
+    "shared_templates",
+]
 
 # an account pair links in the graph with at least this many distinct co-action events, no
 # likelier by chance than this (`edge_chance`'s ``p_chance``)
 MIN_REPEATS = 2
 MAX_CHANCE = 1e-4
+
+
+def intra_edges(edges: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
+    """The edges whose two accounts are in the same cluster of `membership` (``account,
+    cluster``), with that ``cluster``."""
+    return (
+        edges.join(membership.rename({"account": "a"}), on="a")
+        .join(membership.rename({"account": "b", "cluster": "cluster_b"}), on="b")
+        .filter(pl.col("cluster") == pl.col("cluster_b"))
+        .drop("cluster_b")
+    )
 
 
 def edge_chance(

@@ -30,6 +30,7 @@ import polars as pl
 from scipy.stats import hypergeom
 
 from campaign_detect.clusters.candidates import SCRIPT_ALPHA
+from campaign_detect.clusters.edges import intra_edges
 
 __all__ = ["MERGE_PARTS", "merge_operations"]
 
@@ -43,10 +44,7 @@ def _spans(membership: pl.DataFrame, windows: pl.DataFrame, edges: pl.DataFrame)
     internal co-action event (as the score stage reads it)."""
     given = windows.select(pl.col("cluster").cast(pl.UInt32), "start", "end")
     intra = (
-        edges.select("a", "b", "first", "last")
-        .join(membership.rename({"account": "a"}), on="a")
-        .join(membership.rename({"account": "b", "cluster": "cluster_b"}), on="b")
-        .filter(pl.col("cluster") == pl.col("cluster_b"))
+        intra_edges(edges.select("a", "b", "first", "last"), membership)
         .group_by("cluster")
         .agg(pl.col("first").min().alias("start"), pl.col("last").max().alias("end"))
         .join(given, on="cluster", how="anti")

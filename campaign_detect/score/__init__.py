@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from campaign_detect.clusters.edges import intra_edges
 from campaign_detect.objects import OBJECT_KINDS, object_rows
 from campaign_detect.score.null import copost_pairs, coposting, null_period, significance_rows
 from campaign_detect.score.select import Selection, SelectParams, select_clusters
@@ -68,16 +69,6 @@ class ScoreWeights:
     template_share: float = 0.30
     focus: float = 0.20
     burst_alignment: float = 0.15
-
-
-def _intra_edges(edges: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
-    """The edges whose two accounts are in the same cluster, with that ``cluster``."""
-    return (
-        edges.join(membership.rename({"account": "a"}), on="a")
-        .join(membership.rename({"account": "b", "cluster": "cluster_b"}), on="b")
-        .filter(pl.col("cluster") == pl.col("cluster_b"))
-        .drop("cluster_b")
-    )
 
 
 def _cluster_windows(
@@ -296,7 +287,7 @@ def score_clusters(
     if membership.is_empty():
         return _empty_clusters(), _empty_members()
     n_clusters = int(membership["cluster"].max()) + 1  # type: ignore[arg-type]
-    intra = _intra_edges(edges, membership)
+    intra = intra_edges(edges, membership)
     spans = _cluster_windows(membership, intra, windows, "held_at" in edges.columns)
     cluster_posts = (
         posts.join(membership, on="account")
