@@ -26,7 +26,7 @@ import math
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -148,10 +148,10 @@ def spark_bursts(spark: SparkSession) -> BurstRunner:
         pieces = max(_shuffle_partitions(spark), math.ceil(long.height / ROWS_PER_TASK))
         rows = long.join(objects, on="oid").with_columns((pl.col("oid") % pieces).alias(_BUCKET))
         frame = spark.createDataFrame(_narrow(rows.to_arrow())).groupBy(_BUCKET)
-        cells = frame.applyInArrow(_cells_kernel(rules), _ddl(CELLS_SCHEMA))
+        cells = frame.applyInArrow(_piece_kernel(bin_cells, rules), _ddl(CELLS_SCHEMA))
         floors = bin_floors(_frame(cells.toArrow(), CELLS_SCHEMA))
         rules = dataclasses.replace(rules, floors=floors)
-        found = frame.applyInArrow(_bursts_kernel(rules), _ddl(BURST_WIRE_SCHEMA))
+        found = frame.applyInArrow(_piece_kernel(object_bursts, rules), _ddl(BURST_WIRE_SCHEMA))
         out = _frame(found.toArrow(), BURST_WIRE_SCHEMA)
         report(progress, "bursts (spark)", 1, 1)
         return out
@@ -167,20 +167,14 @@ def _piece(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame]:
     return long, objects
 
 
-def _cells_kernel(rules: BurstRules) -> Any:
-    """Arrow → Arrow: `bin_cells` of one piece of objects."""
+def _piece_kernel(
+    step: Callable[[pl.DataFrame, pl.DataFrame, BurstRules], pl.DataFrame], rules: BurstRules
+) -> Any:
+    """Arrow → Arrow: `step` (`bin_cells`, or `object_bursts` given the floors) of one
+    piece of objects."""
 
     def kernel(table: pa.Table) -> pa.Table:
-        return _narrow(bin_cells(*_piece(table), rules).to_arrow())
-
-    return kernel
-
-
-def _bursts_kernel(rules: BurstRules) -> Any:
-    """Arrow → Arrow: `object_bursts` of one piece of objects, given the floors."""
-
-    def kernel(table: pa.Table) -> pa.Table:
-        return _narrow(object_bursts(*_piece(table), rules).to_arrow())
+        return _narrow(step(*_piece(table), rules).to_arrow())
 
     return kernel
 
