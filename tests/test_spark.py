@@ -103,19 +103,43 @@ def test_an_unknown_engine_and_a_session_for_the_local_engine_are_refused():
         scan(str(SAMPLE), ScanConfig(), spark="local[2]")
 
 
-@pytest.mark.parametrize(("setting", "pieces"), [("8", 8), ("auto", 200), ("0", 200)])
-def test_the_fewest_pieces_follow_the_sessions_shuffle_partitions(setting, pieces):
-    from campaign_detect.signals.spark import _shuffle_partitions
+class _Context:
+    defaultParallelism = 6
 
-    class Conf:
-        def get(self, key, default=None):
-            assert key == "spark.sql.shuffle.partitions"
-            return setting
 
-    class Session:
-        conf = Conf()
+class _Conf:
+    def __init__(self, settings: dict[str, str]):
+        self.settings = settings
 
-    assert _shuffle_partitions(Session()) == pieces  # type: ignore[arg-type]
+    def get(self, key, default=None):
+        return self.settings.get(key, default)
+
+
+class _Session:
+    """The two parts of a session `_pieces` reads: its context (None: a Connect client,
+    which has none) and its conf."""
+
+    def __init__(self, context: object | None, settings: dict[str, str]):
+        if context is not None:
+            self.sparkContext = context
+        self.conf = _Conf(settings)
+
+
+@pytest.mark.parametrize(
+    ("session", "rows", "pieces"),
+    [
+        (_Session(_Context(), {"spark.sql.shuffle.partitions": "200"}), 10, 6),  # one a core
+        (_Session(_Context(), {}), 100 * 7 + 1, 8),  # no piece above 100 rows on average
+        (_Session(None, {"spark.default.parallelism": "12"}), 10, 12),  # Connect
+        (_Session(None, {"spark.sql.shuffle.partitions": "8"}), 10, 8),
+        (_Session(None, {"spark.sql.shuffle.partitions": "auto"}), 10, 200),  # Databricks
+        (_Session(None, {"spark.sql.shuffle.partitions": "0"}), 10, 200),
+    ],
+)
+def test_a_step_has_one_piece_a_core_and_enough_to_bound_a_task(session, rows, pieces):
+    from campaign_detect.signals.spark import _pieces
+
+    assert _pieces(session, rows, 100) == pieces
 
 
 def test_the_kernels_run_piece_by_piece_give_the_local_edges(tmp_path):

@@ -116,16 +116,17 @@ def spark_pair_totals(spark: SparkSession) -> PairTotals:
         if rows.is_empty():
             return pair_totals(pl.DataFrame(schema=PAIR_SCHEMA), sweep)
         report(progress, "co-action pairs (spark)", 0, 1)
-        floor = _shuffle_partitions(spark)
-        pieces = max(floor, math.ceil(rows.height / ROWS_PER_TASK))
-        pair_pieces = max(floor, math.ceil(candidate_count(rows, sweep) / PAIRS_PER_TASK))
+        pieces = _pieces(spark, rows.height, ROWS_PER_TASK)
+        pair_pieces = _pieces(spark, candidate_count(rows, sweep), PAIRS_PER_TASK)
         frame = spark.createDataFrame(
             rows.with_columns((pl.col("g") % pieces).alias(_BUCKET)).to_arrow()
         )
-        pairs = frame.groupBy(_BUCKET).applyInArrow(
+        pairs = _by_bucket(frame, pieces).applyInArrow(
             _pairs_kernel(sweep, pair_pieces), _ddl({**PAIR_SCHEMA, _BUCKET: pl.Int64()})
         )
-        totals = pairs.groupBy(_BUCKET).applyInArrow(_totals_kernel(sweep), _ddl(TOTALS_SCHEMA))
+        totals = _by_bucket(pairs, pair_pieces).applyInArrow(
+            _totals_kernel(sweep), _ddl(TOTALS_SCHEMA)
+        )
         out = _frame(totals.toArrow(), TOTALS_SCHEMA)
         report(progress, "co-action pairs (spark)", 1, 1)
         return out
@@ -145,14 +146,20 @@ def spark_bursts(spark: SparkSession) -> BurstRunner:
         progress: ProgressCallback | None,
     ) -> pl.DataFrame:
         report(progress, "bursts (spark)", 0, 1)
-        pieces = max(_shuffle_partitions(spark), math.ceil(long.height / ROWS_PER_TASK))
+        pieces = _pieces(spark, long.height, ROWS_PER_TASK)
         rows = long.join(objects, on="oid").with_columns((pl.col("oid") % pieces).alias(_BUCKET))
-        frame = spark.createDataFrame(_narrow(rows.to_arrow())).groupBy(_BUCKET)
-        cells = frame.applyInArrow(_piece_kernel(bin_cells, rules), _ddl(CELLS_SCHEMA))
-        floors = bin_floors(_frame(cells.toArrow(), CELLS_SCHEMA))
-        rules = dataclasses.replace(rules, floors=floors)
-        found = frame.applyInArrow(_piece_kernel(object_bursts, rules), _ddl(BURST_WIRE_SCHEMA))
-        out = _frame(found.toArrow(), BURST_WIRE_SCHEMA)
+        # both steps read the same pieces: shuffled once and kept (memory, then disk)
+        spread = spark.createDataFrame(_narrow(rows.to_arrow())).repartition(pieces, _BUCKET)
+        spread = spread.persist()
+        try:
+            frame = spread.groupBy(_BUCKET)
+            cells = frame.applyInArrow(_piece_kernel(bin_cells, rules), _ddl(CELLS_SCHEMA))
+            floors = bin_floors(_frame(cells.toArrow(), CELLS_SCHEMA))
+            rules = dataclasses.replace(rules, floors=floors)
+            found = frame.applyInArrow(_piece_kernel(object_bursts, rules), _ddl(BURST_WIRE_SCHEMA))
+            out = _frame(found.toArrow(), BURST_WIRE_SCHEMA)
+        finally:
+            spread.unpersist()
         report(progress, "bursts (spark)", 1, 1)
         return out
 
@@ -179,11 +186,35 @@ def _piece_kernel(
     return kernel
 
 
-def _shuffle_partitions(spark: SparkSession) -> int:
-    """The session's ``spark.sql.shuffle.partitions`` (Spark's default where it is not a
-    number, such as Databricks' ``auto``): the fewest pieces of each step."""
-    value = str(spark.conf.get("spark.sql.shuffle.partitions", str(_SPARK_PARTITIONS)))
-    return int(value) if value.isdigit() and int(value) > 0 else _SPARK_PARTITIONS
+def _pieces(spark: SparkSession, rows: int, per_task: int) -> int:
+    """How many pieces a step splits its `rows` into: enough that a piece holds no more than
+    `per_task` rows on average (an executor's memory), and at least one per core of the
+    session so that every core works. No more than that: each piece is a Python call with
+    its own Arrow conversion and scheduling; at 1M posts on ``local[2]``, 200 pieces
+    (Spark's shuffle default, the earlier floor) made the bursts 3.5× and the pairs 1.5×
+    slower than 2 (`bench/RESULTS.md`, 2026-12-02 10:19)."""
+    return max(_parallelism(spark), math.ceil(rows / per_task))
+
+
+def _parallelism(spark: SparkSession) -> int:
+    """The session's default parallelism (its executors' cores); a Spark Connect client,
+    which has no SparkContext, reads ``spark.default.parallelism`` and else
+    ``spark.sql.shuffle.partitions`` (Spark's default where that is not a number, such as
+    Databricks' ``auto``)."""
+    context = getattr(spark, "sparkContext", None)  # a Connect session raises AttributeError
+    if context is not None:
+        return max(1, int(context.defaultParallelism))
+    for key in ("spark.default.parallelism", "spark.sql.shuffle.partitions"):
+        value = str(spark.conf.get(key, None) or "")
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return _SPARK_PARTITIONS
+
+
+def _by_bucket(frame: Any, pieces: int) -> Any:
+    """`frame` grouped by its piece number, shuffled into exactly `pieces` partitions (one
+    task a piece) rather than Spark's ``spark.sql.shuffle.partitions``."""
+    return frame.repartition(pieces, _BUCKET).groupBy(_BUCKET)
 
 
 def _pairs_kernel(sweep: Sweep, pieces: int) -> Any:
