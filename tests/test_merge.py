@@ -1,6 +1,7 @@
 """One operation, one cluster (issue 11, item 3; setting ``merge_parts``): surviving
 clusters that are one pool of accounts (the worse one's candidate held more of the better
-one's accounts than chance) acting on the same thing (an object both carry) are merged
+one's accounts than chance) acting on the same thing (an object both push: carried by half
+of each, beyond what their activity gives for an object that common) are merged
 (`campaign_detect.clusters.merge`); clusters that share only a few accounts, as chance
 gives, or that share accounts but act on different things, are not."""
 
@@ -76,6 +77,20 @@ def _merge(
     ]
 
 
+def _background(tag: str = "#fyp") -> list[dict]:
+    """Everyone else: 300 accounts posting `tag` and a topic of their own over ten days,
+    the traffic a pushed object has to stand out against."""
+    return [
+        {
+            "account": f"bg{i}z",
+            "ts": T0 + timedelta(days=i % 10, minutes=7 * i + 90 * k),
+            "text": f"cerita {i} {tag} #topik{i % 25}",
+        }
+        for i in range(300)
+        for k in range(2)
+    ]
+
+
 def _crowd(prefix: str, n: int) -> list[str]:
     return [f"{prefix}{i}" for i in range(n)]
 
@@ -90,7 +105,11 @@ def test_two_days_of_one_pool_are_one_cluster(size: int) -> None:
     # a pool pushes #gerakbersama on two days; the first day's candidate took the accounts
     # the second day's candidate shared with it, and the second day survived with the rest
     day1, day2 = _crowd("da", size), _crowd("db", size)
-    rows = _posts(day1, 3, "#gerakbersama #politik") + _posts(day2, 4, "#gerakbersama #pemilu")
+    rows = (
+        _posts(day1, 3, "#gerakbersama #politik")
+        + _posts(day2, 4, "#gerakbersama #pemilu")
+        + _background()
+    )
     candidates = {0: day1, 1: day2 + day1[: size // 2], **_others(10)}
     survivors = {0: (0, day1, 3), 1: (1, day2, 4)}
     assert _merge(rows, candidates, survivors) == [{"da", "db"}]
@@ -100,7 +119,7 @@ def test_two_days_of_one_pool_are_one_cluster(size: int) -> None:
 def test_one_pool_on_different_things_stays_apart(size: int) -> None:
     # the same overlap, but the two clusters carry nothing in common
     day1, day2 = _crowd("da", size), _crowd("db", size)
-    rows = _posts(day1, 3, "#promoa @shop.a") + _posts(day2, 4, "#promob @shop.b")
+    rows = _posts(day1, 3, "#promoa @shop.a") + _posts(day2, 4, "#promob @shop.b") + _background()
     candidates = {0: day1, 1: day2 + day1[: size // 2], **_others(10)}
     survivors = {0: (0, day1, 3), 1: (1, day2, 4)}
     assert _merge(rows, candidates, survivors) == [{"da"}, {"db"}]
@@ -110,7 +129,19 @@ def test_a_few_shared_accounts_as_chance_gives_tie_nothing() -> None:
     # two big clusters on the same busy tag whose candidates share three accounts, among
     # 2,600 candidate accounts: about as many as chance puts in both (4 expected)
     big1, big2 = _crowd("ba", 100), _crowd("bb", 100)
-    rows = _posts(big1, 3, "#fyp") + _posts(big2, 9, "#fyp")
+    rows = _posts(big1, 3, "#fyp") + _posts(big2, 9, "#fyp") + _background()
     candidates = {0: big1, 1: big2 + big1[:3], **_others(60)}
     survivors = {0: (0, big1, 3), 1: (1, big2, 9)}
     assert _merge(rows, candidates, survivors) == [{"ba"}, {"bb"}]
+
+
+@pytest.mark.parametrize("size", [20, 60])
+def test_one_pool_sharing_only_the_tag_everyone_posts_stays_apart(size: int) -> None:
+    # the same overlap as two days of one pool, but the only thing both carry is the tag
+    # nearly every post of the data carries: busy accounts carry it anyway, so it is not
+    # evidence that the two act on the same thing (the shared object must be pushed)
+    day1, day2 = _crowd("da", size), _crowd("db", size)
+    rows = _posts(day1, 3, "#fyp #promoa") + _posts(day2, 4, "#fyp #promob") + _background()
+    candidates = {0: day1, 1: day2 + day1[: size // 2], **_others(10)}
+    survivors = {0: (0, day1, 3), 1: (1, day2, 4)}
+    assert _merge(rows, candidates, survivors) == [{"da"}, {"db"}]

@@ -15,8 +15,12 @@ Two surviving clusters A (better ranked) and B are one operation when
   accounts in any candidate, ``P[Hypergeometric(N, |A|, |cand_B|) >= shared]`` at most
   `SCRIPT_ALPHA` (the level of the pushed-script scan); and
 - *acting on the same thing*: some object (hashtag, mention, URL, shared post, text,
-  hashtag sequence, or script template) is carried by both, posted by at least half of
-  each one's accounts inside its window.
+  hashtag sequence, or script template) is pushed by both: posted by at least half of
+  each one's accounts inside its window, and by more of them than their activity explains
+  (an account with ``k`` posts there carries an object on a share ``s`` of all posts with
+  chance ``1 - (1 - s)^k``; Poisson tail at `SCRIPT_ALPHA`, corrected for the objects the
+  cluster carries). Two clusters of busy accounts both carry the tags every busy account
+  posts; that is no evidence of one operation.
 
 Merging is transitive (connected components of the pairs); the merged cluster keeps the
 number of its best-ranked part, spans its parts' windows, and is scored and judged like
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import igraph as ig
 import polars as pl
-from scipy.stats import hypergeom
+from scipy.stats import hypergeom, poisson
 
 from campaign_detect.clusters.candidates import SCRIPT_ALPHA
 from campaign_detect.clusters.edges import intra_edges
@@ -60,7 +64,8 @@ def _carried(
     spans: pl.DataFrame,
 ) -> pl.DataFrame:
     """``cluster, kind, object``: the objects (and scripts, kind ``template``) that at least
-    half of a cluster's accounts posted inside its window."""
+    half of a cluster's accounts posted inside its window and that the cluster pushes
+    (`_pushed`)."""
     base = posts.select("post_id", "account", "ts").with_row_index("pidx")
     scripts = template_members.select(
         "post_id",
@@ -78,14 +83,49 @@ def _carried(
         .select("pidx", "cluster", "account")
     )
     size = membership.group_by("cluster").agg(pl.len().alias("size"))
-    return (
+    carried = (
         mine.join(objects, on="pidx")
         .group_by("cluster", "kind", "object")
         .agg(pl.col("account").n_unique().alias("n"))
         .join(size, on="cluster")
         .filter(2 * pl.col("n") >= pl.col("size"))
-        .select("cluster", "kind", "object")
+        .sort("cluster", "kind", "object")
     )
+    share = objects.group_by("kind", "object").agg(
+        (pl.col("pidx").n_unique() / base.height).alias("share")
+    )
+    activity = mine.group_by("cluster", "account").agg(pl.col("pidx").n_unique().alias("k"))
+    return _pushed(carried, share, activity)
+
+
+def _pushed(carried: pl.DataFrame, share: pl.DataFrame, activity: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `carried` (``cluster, kind, object, n`` accounts of it posting the
+    object in its window) that the cluster *pushes*: more of its accounts post it than
+    their activity explains. An account with ``k`` posts in the window carries an object on
+    ``share`` of all posts with chance ``1 - (1 - share)^k``; the carriers expected by
+    chance are the sum over the cluster's accounts, and the object is pushed when the
+    Poisson tail of ``n`` is at most `SCRIPT_ALPHA` corrected for the objects the cluster
+    carries. A tag the whole data carries (``#fyp``, the topic tags every heavy account
+    uses) is carried by any two clusters of busy accounts and is no evidence that they act
+    on the same thing; a tag few posts carry, posted by half of a cluster, is."""
+    if carried.is_empty():
+        return carried.select("cluster", "kind", "object")
+    expected = (
+        carried.select("cluster", "kind", "object")
+        .join(share, on=["kind", "object"])
+        .join(activity, on="cluster")
+        .group_by("cluster", "kind", "object")
+        .agg((1 - (1 - pl.col("share")).pow(pl.col("k"))).sum().alias("expected"))
+    )
+    tried = carried.group_by("cluster").agg(pl.len().alias("tried"))
+    rows = (
+        carried.join(expected, on=["cluster", "kind", "object"])
+        .join(tried, on="cluster")
+        .sort("cluster", "kind", "object")
+    )
+    chance = poisson.sf(rows["n"].to_numpy() - 1, rows["expected"].to_numpy())
+    pushed = pl.Series(chance * rows["tried"].to_numpy() <= SCRIPT_ALPHA)
+    return rows.filter(pushed).select("cluster", "kind", "object")
 
 
 def _one_pool(assigned: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
