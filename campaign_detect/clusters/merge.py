@@ -89,7 +89,6 @@ def _carried(
         .agg(pl.col("account").n_unique().alias("n"))
         .join(size, on="cluster")
         .filter(2 * pl.col("n") >= pl.col("size"))
-        .sort("cluster", "kind", "object")
     )
     share = objects.group_by("kind", "object").agg(
         (pl.col("pidx").n_unique() / base.height).alias("share")

@@ -149,8 +149,8 @@ def spark_bursts(spark: SparkSession) -> BurstRunner:
         pieces = _pieces(spark, long.height, ROWS_PER_TASK)
         rows = long.join(objects, on="oid").with_columns((pl.col("oid") % pieces).alias(_BUCKET))
         # both steps read the same pieces: shuffled once and kept (memory, then disk)
-        spread = spark.createDataFrame(_narrow(rows.to_arrow())).repartition(pieces, _BUCKET)
-        spread = spread.persist()
+        spread = spark.createDataFrame(_narrow(rows.to_arrow()))
+        spread = spread.repartition(pieces, _BUCKET).persist()
         try:
             frame = spread.groupBy(_BUCKET)
             cells = frame.applyInArrow(_piece_kernel(bin_cells, rules), _ddl(CELLS_SCHEMA))
