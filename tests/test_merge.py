@@ -116,10 +116,24 @@ def test_two_days_of_one_pool_are_one_cluster(size: int) -> None:
 
 
 @pytest.mark.parametrize("size", [20, 60])
-def test_one_pool_on_different_things_stays_apart(size: int) -> None:
-    # the same overlap, but the two clusters carry nothing in common
+@pytest.mark.parametrize(
+    ("day1_tags", "day2_tags"),
+    [
+        # the two clusters carry nothing in common
+        ("#promoa @shop.a", "#promob @shop.b"),
+        # the only thing both carry is the tag nearly every post of the data carries: busy
+        # accounts carry it anyway, so it is no evidence that the two act on the same thing
+        # (the shared object must be pushed)
+        ("#fyp #promoa", "#fyp #promob"),
+    ],
+    ids=["different-things", "only-the-tag-everyone-posts"],
+)
+def test_one_pool_pushing_nothing_in_common_stays_apart(
+    size: int, day1_tags: str, day2_tags: str
+) -> None:
+    # the same overlap as two days of one pool, but no object pushed by both
     day1, day2 = _crowd("da", size), _crowd("db", size)
-    rows = _posts(day1, 3, "#promoa @shop.a") + _posts(day2, 4, "#promob @shop.b") + _background()
+    rows = _posts(day1, 3, day1_tags) + _posts(day2, 4, day2_tags) + _background()
     candidates = {0: day1, 1: day2 + day1[: size // 2], **_others(10)}
     survivors = {0: (0, day1, 3), 1: (1, day2, 4)}
     assert _merge(rows, candidates, survivors) == [{"da"}, {"db"}]
@@ -133,15 +147,3 @@ def test_a_few_shared_accounts_as_chance_gives_tie_nothing() -> None:
     candidates = {0: big1, 1: big2 + big1[:3], **_others(60)}
     survivors = {0: (0, big1, 3), 1: (1, big2, 9)}
     assert _merge(rows, candidates, survivors) == [{"ba"}, {"bb"}]
-
-
-@pytest.mark.parametrize("size", [20, 60])
-def test_one_pool_sharing_only_the_tag_everyone_posts_stays_apart(size: int) -> None:
-    # the same overlap as two days of one pool, but the only thing both carry is the tag
-    # nearly every post of the data carries: busy accounts carry it anyway, so it is not
-    # evidence that the two act on the same thing (the shared object must be pushed)
-    day1, day2 = _crowd("da", size), _crowd("db", size)
-    rows = _posts(day1, 3, "#fyp #promoa") + _posts(day2, 4, "#fyp #promob") + _background()
-    candidates = {0: day1, 1: day2 + day1[: size // 2], **_others(10)}
-    survivors = {0: (0, day1, 3), 1: (1, day2, 4)}
-    assert _merge(rows, candidates, survivors) == [{"da"}, {"db"}]
