@@ -33,6 +33,12 @@ __all__ = [
 SAMPLE_POSTS = 5
 SAMPLE_EVENTS = 10
 TOP_OBJECTS = 5
+# the posts of the clusters' headline objects, by anyone (`_object_users`)
+_OBJECT_USERS: dict[str, pl.DataType] = {
+    "object": pl.String(),
+    "account": pl.String(),
+    "ts": pl.Datetime("us", "UTC"),
+}
 
 
 def explain(record: dict[str, Any]) -> str:
@@ -61,6 +67,7 @@ def explain(record: dict[str, Any]) -> str:
     if len(platforms) > 1:
         parts.append("on " + ", ".join(platforms))
     sentence = " ".join(parts) + f" within {human_duration(record['duration_hours'])}"
+    sentence += _in_its_window(record.get("headline") or {})
     subscores = record["subscores"]
     if subscores.get("template_share"):
         sentence += (
@@ -77,6 +84,36 @@ def explain(record: dict[str, Any]) -> str:
     if why == NOT_REPORTED["crowd"]:
         why += _a_crowd(record.get("audience") or {}, record["n_accounts"])
     return f"Not reported: {why}. {sentence}"
+
+
+def _in_its_window(headline: dict[str, Any]) -> str:
+    """The cluster against everybody who used its headline object in its window, and the
+    members' pace against their own at other times: "a group inside a crowd, posting far
+    above its habit" reads differently from "the whole crowd, at its usual pace".
+
+    >>> _in_its_window({"object": "hashtag:goal", "accounts_in_window": 400,
+    ...                 "members_in_window": 92, "rate_ratio": 23.0, "posts_elsewhere": 50})
+    ' (92 of the 400 accounts that used #goal then), posting 23 times as often as they do at other times'
+    >>> _in_its_window({"object": "mention:x", "accounts_in_window": 16,
+    ...                 "members_in_window": 16, "rate_ratio": None, "posts_elsewhere": 0})
+    ' (the only 16 accounts that used @x then), with no posts at other times'
+    """  # noqa: E501
+    obj, used = headline.get("object"), headline.get("accounts_in_window")
+    clause = ""
+    if obj and used:
+        shown, members = _shown(obj), headline["members_in_window"]
+        if members == used:
+            who = "the only account" if used == 1 else f"the only {used} accounts"
+        else:
+            who = f"{members} of the {used} accounts"
+        clause = f" ({who} that used {shown} then)"
+    rate = headline.get("rate_ratio")
+    if rate is not None:
+        pace = f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}"
+        clause += f", posting {pace} times as often as they do at other times"
+    elif headline.get("posts_elsewhere") == 0:
+        clause += ", with no posts at other times"
+    return clause
 
 
 def _a_crowd(audience: dict[str, Any], n_accounts: int) -> str:
@@ -236,6 +273,71 @@ def _pushed(
     )
 
 
+def _headline_object(pushes: dict[str, list[str]]) -> str | None:
+    """The object a cluster's sentence leads with (``kind:value``): its most surprising
+    pushed hashtag, else its most surprising pushed mention, else none."""
+    if pushes["hashtags"]:
+        return f"hashtag:{pushes['hashtags'][0]}"
+    if pushes["mentions"]:
+        return f"mention:{pushes['mentions'][0]}"
+    return None
+
+
+def _object_users(posts: pl.DataFrame, objects: list[str | None]) -> pl.DataFrame:
+    """``object, account, ts``: every post of any of `objects` (``kind:value``) by anyone,
+    gathered in one pass so that each cluster then reads only its own object's posts."""
+    frames = []
+    for kind, column in (("hashtag", "hashtags"), ("mention", "mentions")):
+        values = sorted({o.partition(":")[2] for o in objects if o and o.startswith(f"{kind}:")})
+        if not values:
+            continue
+        frames.append(
+            posts.select("account", "ts", pl.col(column).alias("value"))
+            .filter(pl.col("value").list.eval(pl.element().is_in(values)).list.any())
+            .explode("value")
+            .filter(pl.col("value").is_in(values))
+            .select((pl.lit(f"{kind}:") + pl.col("value")).alias("object"), "account", "ts")
+        )
+    return pl.concat(frames) if frames else pl.DataFrame(schema=_OBJECT_USERS)
+
+
+def _headline(
+    obj: str | None,
+    object_users: pl.DataFrame,
+    row: dict[str, Any],
+    members: pl.Series,
+    *,
+    member_posts: int,
+    window_posts: int,
+    span: Any,
+) -> dict[str, Any]:
+    """The figures that say whether a cluster is its object's crowd or a group inside it:
+    how many accounts used its headline object inside its window and how many of them are
+    members, and how much faster the members posted in the window than in the rest of the
+    data (their posts per hour there against elsewhere; null when the window is the whole
+    data or has no length, or they have no posts elsewhere, `posts_elsewhere` then 0)."""
+    window = row["end"] - row["start"]
+    elsewhere = member_posts - window_posts
+    rest = (span - window).total_seconds() if span is not None else 0.0
+    rate = None
+    if window.total_seconds() > 0 and rest > 0 and elsewhere > 0:
+        rate = _num((window_posts / window.total_seconds()) / (elsewhere / rest), 1)
+    used = members_using = None
+    if obj is not None:
+        inside = object_users.filter(
+            (pl.col("object") == obj) & pl.col("ts").is_between(row["start"], row["end"])
+        )["account"]
+        used = inside.n_unique()
+        members_using = inside.filter(inside.is_in(members.implode())).n_unique()
+    return {
+        "object": obj,
+        "accounts_in_window": used,
+        "members_in_window": members_using,
+        "rate_ratio": rate,
+        "posts_elsewhere": elsewhere,
+    }
+
+
 def cluster_records(
     clusters: pl.DataFrame,
     members: pl.DataFrame,
@@ -259,12 +361,27 @@ def cluster_records(
     all_members, all_events = members, events
     background = {column: _users(posts, column) for column in ("hashtags", "mentions")}
     n_all = posts["account"].n_unique()
-    for row in clusters.iter_rows(named=True):
-        cluster = row["cluster"]
-        members = all_members.filter(pl.col("cluster") == cluster)
-        window_posts = member_posts.get((cluster,), posts.clear()).filter(
+    span = posts.select(pl.col("ts").max() - pl.col("ts").min()).item() if posts.height else None
+    rows = list(clusters.iter_rows(named=True))
+    window_posts_of = {
+        row["cluster"]: member_posts.get((row["cluster"],), posts.clear()).filter(
             pl.col("ts").is_between(row["start"], row["end"])
         )
+        for row in rows
+    }
+    pushes_of = {
+        cluster: {
+            column: _pushed(frame, column, background[column], n_all, alpha)
+            for column in ("hashtags", "mentions")
+        }
+        for cluster, frame in window_posts_of.items()
+    }
+    object_users = _object_users(posts, [_headline_object(p) for p in pushes_of.values()])
+    for row in rows:
+        cluster = row["cluster"]
+        members = all_members.filter(pl.col("cluster") == cluster)
+        window_posts = window_posts_of[cluster]
+        pushes = pushes_of[cluster]
         cluster_events = all_events.filter(pl.col("cluster") == cluster)
         events = _strongest_in_window(cluster_events, row["start"], row["end"])
         template = None
@@ -300,10 +417,16 @@ def cluster_records(
             "accounts": names.to_list(),
             "hashtags": _top(window_posts, "hashtags"),
             "mentions": _top(window_posts, "mentions"),
-            "pushes": {
-                column: _pushed(window_posts, column, background[column], n_all, alpha)
-                for column in ("hashtags", "mentions")
-            },
+            "pushes": pushes,
+            "headline": _headline(
+                _headline_object(pushes),
+                object_users,
+                row,
+                members["account"],
+                member_posts=member_posts.get((cluster,), posts.clear()).height,
+                window_posts=window_posts.height,
+                span=span,
+            ),
             "domains": _top_domains(window_posts),
             "platforms": sorted(window_posts["platform"].drop_nulls().unique().to_list()),
             "start": _iso(row["start"]),

@@ -89,3 +89,48 @@ def test_a_crowd_says_why_in_its_figures_and_a_reported_cluster_does_not():
     insignificant = {**crowd, "not_reported": NOT_REPORTED["max_p_value"]}
     assert explain(insignificant).startswith(f"Not reported: {NOT_REPORTED['max_p_value']}. ")
     assert "other accounts posted" not in explain({**crowd, "not_reported": None})
+
+
+def test_the_headline_counts_the_crowd_of_its_object_and_the_members_pace():
+    # recomputed from the posts, not from the record's own frames: the accounts that used
+    # the headline object in the window, the members among them, and the members' posts
+    # per hour in the window against the rest of the data
+    import polars as pl
+
+    from campaign_detect import ScanConfig, scan
+
+    result = scan(SAMPLE, ScanConfig(report_all=True))
+    posts, members = result.posts, result.members
+    span = (posts["ts"].max() - posts["ts"].min()).total_seconds()
+    rows = {r["rank"]: r for r in result.clusters.iter_rows(named=True)}
+    checked = 0
+    for record in result.records():
+        headline, row = record["headline"], rows[record["rank"]]
+        assert headline["object"] is None or headline["object"] in (
+            *(f"hashtag:{t}" for t in record["pushes"]["hashtags"][:1]),
+            *(f"mention:{m}" for m in record["pushes"]["mentions"][:1]),
+        )
+        if headline["object"] is None:
+            assert " that used " not in record["evidence"]["explanation"]
+            continue
+        kind, _, value = headline["object"].partition(":")
+        inside = posts.filter(
+            pl.col(f"{kind}s").list.contains(value)
+            & pl.col("ts").is_between(record_start := row["start"], record_end := row["end"])
+        )
+        accounts = set(members.filter(pl.col("cluster") == row["cluster"])["account"])
+        assert headline["accounts_in_window"] == inside["account"].n_unique()
+        assert headline["members_in_window"] == len(set(inside["account"]) & accounts)
+        own = posts.filter(pl.col("account").is_in(list(accounts)))
+        in_window = own.filter(pl.col("ts").is_between(record_start, record_end)).height
+        window = (record_end - record_start).total_seconds()
+        assert headline["posts_elsewhere"] == own.height - in_window
+        if headline["rate_ratio"] is not None:
+            expected = (in_window / window) / ((own.height - in_window) / (span - window))
+            assert abs(headline["rate_ratio"] - expected) <= 0.05 + 1e-9
+        shown = ("#" if kind == "hashtag" else "@") + value
+        assert f"accounts that used {shown} then)" in record["evidence"]["explanation"] or (
+            f"the only account that used {shown} then)" in record["evidence"]["explanation"]
+        )
+        checked += 1
+    assert checked >= 3
