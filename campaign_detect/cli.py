@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from campaign_detect._version import __version__
 from campaign_detect.config import ScanConfig
 from campaign_detect.errors import CampaignDetectError, InputError
-from campaign_detect.load import EXPORT_FORMATS, SUPPORTED_FORMATS, LoadedPosts, load_posts
+from campaign_detect.load import (
+    EXPORT_FORMATS,
+    SUPPORTED_FORMATS,
+    LoadedPosts,
+    load_posts,
+    remote_path,
+)
 from campaign_detect.progress import ProgressCallback
 from campaign_detect.report.output import Output, check_output, emit
 from campaign_detect.report.render import (
@@ -194,11 +201,14 @@ def input_options(func: F) -> F:
     return func
 
 
-def _load(options: dict[str, Any], keep_columns: tuple[str, ...] = ()) -> LoadedPosts:
-    """Load the inputs, then tell stderr what was read, rejected and deduplicated."""
+def _load(
+    options: dict[str, Any], keep_columns: tuple[str, ...] = (), spark: Any = None
+) -> LoadedPosts:
+    """Load the inputs (those on a cluster's file systems fetched through the Spark session
+    `spark`), then tell stderr what was read, rejected and deduplicated."""
     with _progress(options["quiet"]) as progress:
-        loaded = load_posts(
-            list(options["inputs"]),
+        load = partial(
+            load_posts,
             input_format=options["input_format"],
             columns=_columns(
                 options["account_col"], options["time_col"], options["text_col"], options["id_col"]
@@ -213,6 +223,12 @@ def _load(options: dict[str, Any], keep_columns: tuple[str, ...] = ()) -> Loaded
             dayfirst=options["dayfirst"],
             merge_platforms=options["merge_platforms"],
         )
+        if spark is None:
+            loaded = load(list(options["inputs"]))
+        else:
+            from campaign_detect.signals.spark import load_through_spark
+
+            loaded = load_through_spark(spark, list(options["inputs"]), load)
     if not options["quiet"]:
         err = _stderr()
         s = loaded.stats
@@ -417,9 +433,23 @@ def _scan(options: dict[str, Any]) -> ScanResult:
     config = _config(options)
     if master is not None and config.engine != "spark":
         raise BadInput("--spark-master is for --engine spark: add --engine spark")
-    loaded = _load(options, keep_columns=config.extra_objects)
-    with _progress(options["quiet"]) as progress:
-        result = scan(loaded, config, progress=progress, spark=master)
+    if config.engine != "spark" or not any(remote_path(p) for p in options["inputs"]):
+        loaded = _load(options, keep_columns=config.extra_objects)
+        with _progress(options["quiet"]) as progress:
+            return _noticed(scan(loaded, config, progress=progress, spark=master), options)
+    from campaign_detect.signals.spark import spark_session
+
+    session = spark_session(master)  # made first: it fetches the remote inputs
+    try:
+        loaded = _load(options, keep_columns=config.extra_objects, spark=session)
+        with _progress(options["quiet"]) as progress:
+            return _noticed(scan(loaded, config, progress=progress, spark=session), options)
+    finally:
+        session.stop()
+
+
+def _noticed(result: ScanResult, options: dict[str, Any]) -> ScanResult:
+    """`result`, its notices told on stderr (unless quiet)."""
     if not options["quiet"]:
         for notice in result.notices:
             _stderr().print(f"notice: {notice}", markup=False)

@@ -230,16 +230,23 @@ def _on_spark(
 ) -> ScanResult:
     """`_scan` with co-action's post pairs and the bursts on Spark: on the session `spark`, or
     on one made for the master URL `spark` (stopped at the end), or the active or a local
-    one (None)."""
-    from campaign_detect.signals.spark import spark_bursts, spark_pair_totals, spark_session
+    one (None). Input paths on the cluster's file systems are fetched through it."""
+    from campaign_detect.signals.spark import (
+        load_through_spark,
+        spark_bursts,
+        spark_pair_totals,
+        spark_session,
+    )
 
-    if spark is not None and not isinstance(spark, str):
-        return _scan(source, config, progress, spark_pair_totals(spark), spark_bursts(spark))
-    session = spark_session(spark)
+    session = spark if spark is not None and not isinstance(spark, str) else spark_session(spark)
     try:
+        if not isinstance(source, LoadedPosts | pl.DataFrame | pl.LazyFrame):
+            paths = [source] if isinstance(source, str | os.PathLike) else source
+            load = partial(load_posts, keep_columns=config.extra_objects, progress=progress)
+            source = load_through_spark(session, [os.fspath(p) for p in paths], load)
         return _scan(source, config, progress, spark_pair_totals(session), spark_bursts(session))
     finally:
-        if spark is not None:
+        if isinstance(spark, str):
             session.stop()
 
 

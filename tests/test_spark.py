@@ -90,6 +90,17 @@ def test_without_java_a_local_spark_is_refused_saying_so(monkeypatch):
         engine.spark_session("local[2]")
 
 
+def test_a_remote_input_without_spark_says_to_use_the_spark_engine():
+    for uri in ("s3a://bucket/posts.parquet", "abfss://c@a.dfs.core.windows.net/p/*.jsonl"):
+        result = CliRunner().invoke(cli, ["scan", uri])
+        assert result.exit_code == 2
+        assert f"{uri}: not a file on this machine; scan it with --engine spark" in result.output
+    # a local path with a colon in it is still a local path
+    result = CliRunner().invoke(cli, ["scan", "C:/no/such/file.csv"])
+    assert result.exit_code == 2
+    assert "C:/no/such/file.csv: file not found" in result.output
+
+
 def test_spark_master_alone_is_a_usage_error():
     result = CliRunner().invoke(cli, ["scan", str(SAMPLE), "--spark-master", "local[2]", "-q"])
     assert result.exit_code == 2
@@ -289,6 +300,56 @@ def test_a_hot_hashtag_is_capped_on_spark_as_it_is_locally(spark, tmp_path):
     _same_apart_from_engine(on_spark, local)
 
 
+@pytest.mark.spark
+def test_inputs_on_a_spark_file_system_are_read_as_the_local_files_and_named_as_given(
+    spark, synth_inputs, tmp_path
+):
+    # a file:// URI is a path only Hadoop's file systems read (as s3a://, abfss://, dbfs:/
+    # are): fetched through the session, the files give the local files' JSON, and the
+    # report names them as the user gave them (a glob's files by their URIs), rejected
+    # rows' examples included, never by their local copies
+    posts = pl.read_csv(synth_inputs["3k"])
+    bad = posts.head(2).with_columns(
+        pl.lit(None, pl.String).alias("account"), pl.lit(1).cast(pl.Int64).alias("post_id")
+    )
+    folder = tmp_path / "remote"
+    folder.mkdir()
+    (csv := folder / "posts.csv").write_text(pl.concat([posts, bad]).write_csv(), encoding="utf-8")
+    parquet = synth_inputs["30k"]
+    local = _local_json_of([str(csv), str(parquet)])
+    assert local["input"]["rejected"]["empty account"]["count"] == 2
+    uris = [csv.as_uri(), f"file:{parquet.parent}/*.parquet"]
+    on_spark = scan(uris, ScanConfig(engine="spark"), spark=spark).to_json()
+    assert "campaign-detect-inputs-" not in on_spark
+    globbed = f"file:{parquet}"
+    assert [f["path"] for f in json.loads(on_spark)["input"]["files"]] == [uris[0], globbed]
+    named = on_spark.replace(uris[0], str(csv)).replace(globbed, str(parquet))
+    _same_apart_from_engine(json.loads(named), local)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.csv", "{uri}: file not found"),
+        ("none-*.csv", "{uri}: no files match this pattern"),
+        ("", "{uri}: is a directory; pass the files in it"),
+        ("broken.parquet", "{uri}: cannot read as parquet"),
+    ],
+)
+def test_a_bad_input_on_a_spark_file_system_is_named_as_given(spark, tmp_path, name, message):
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not a parquet file")
+    uri = f"file:{tmp_path}/{name}".rstrip("/")
+    with pytest.raises(InputError) as caught:
+        scan(uri, ScanConfig(engine="spark"), spark=spark)
+    assert str(caught.value).startswith(message.format(uri=uri))
+    assert "campaign-detect-inputs-" not in str(caught.value)
+
+
+def _local_json_of(paths: list[str]) -> dict:
+    return json.loads(scan(paths).to_json())
+
+
 # --- a standalone cluster and Spark Connect, each in processes of their own ----------------
 def _free_port() -> int:
     with socket.socket() as s:
@@ -422,3 +483,15 @@ def test_spark_connect_gives_the_local_json(tmp_path, processes):
     assert run.returncode == 0, run.stderr[-2000:]
     assert "SparkConnectServer" in (tmp_path / "connect.log").read_text()
     _same_apart_from_engine(json.loads(out.read_text()), _local_json(SAMPLE))
+    # a Connect client has no JVM to fetch a remote input with: it says so, exit 2
+    remote = [*SCAN_JSON[:4], f"file:{SAMPLE}", *SCAN_JSON[5:]]
+    run = subprocess.run(
+        [*remote, "--spark-master", f"sc://127.0.0.1:{port}"],
+        env=_spark_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 2
+    assert f"file:{SAMPLE}: a Spark Connect session cannot fetch inputs" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -38,6 +38,8 @@ from campaign_detect.load.readers import (
     RawInput,
     expand_paths,
     read_input,
+    remote_path,
+    with_paths_named,
 )
 from campaign_detect.load.times import check_time_zone, parse_times
 from campaign_detect.progress import ProgressCallback, report
@@ -51,6 +53,7 @@ __all__ = [
     "LoadedPosts",
     "load_posts",
     "parse_times",
+    "remote_path",
 ]
 
 _SOURCE = "__source"
@@ -151,6 +154,27 @@ class LoadedPosts:
 
     posts: pl.DataFrame
     stats: InputStats
+
+    def with_file_names(self, names: Mapping[str, str]) -> LoadedPosts:
+        """The same posts and accounting with each input path that is a key of `names`
+        called by its value, in the posts' ``file`` column, the files, the rejected rows'
+        examples and the notices: a local copy of a remote input (``--engine spark``)
+        reported under the name the user gave."""
+        stats = self.stats
+        return LoadedPosts(
+            posts=self.posts.with_columns(pl.col("file").replace(dict(names))),
+            stats=dataclasses.replace(
+                stats,
+                files=[dataclasses.replace(f, path=names.get(f.path, f.path)) for f in stats.files],
+                rejected={
+                    reason: dataclasses.replace(
+                        rows, first=[(names.get(f, f), row) for f, row in rows.first]
+                    )
+                    for reason, rows in stats.rejected.items()
+                },
+                notices=[with_paths_named(notice, names) for notice in stats.notices],
+            ),
+        )
 
 
 def _resolve_keep(raw: RawInput, keep_columns: Sequence[str]) -> list[str]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
@@ -216,6 +217,9 @@ def expand_paths(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]
     for item in items:
         text = os.fspath(item)
         if text != "-" and any(ch in text for ch in "*?[") and not os.path.exists(text):
+            if remote_path(text):  # a remote glob: Spark expands it, and else reading says so
+                out.append(text)
+                continue
             matches = sorted(glob(text, recursive=True))
             if not matches:
                 raise InputError(f"{text}: no files match this pattern")
@@ -223,6 +227,24 @@ def expand_paths(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]
         else:
             out.append(text)
     return out
+
+
+# a URI with a scheme of two letters or more (``s3a://``, ``dbfs:/``, ``file:///``; not ``C:/``)
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def with_paths_named(text: str, names: Mapping[str, str]) -> str:
+    """`text` (a message, a notice) with each path that is a key of `names` called by its
+    value: a local copy of a remote input named as the user gave it."""
+    for path, name in names.items():
+        text = text.replace(path, name)
+    return text
+
+
+def remote_path(path: str) -> bool:
+    """Whether `path` names a file on a file system other than this machine's own (a URI
+    that is not an existing local path): ``--engine spark`` fetches those through Spark."""
+    return _URI.match(path) is not None and not os.path.exists(path)
 
 
 def sniff_format(data: bytes) -> str:
@@ -530,6 +552,11 @@ def _open_file(
     lossy: bool,
 ) -> _Opened:
     file = Path(path)
+    if not file.exists() and remote_path(path):
+        raise InputError(
+            f"{path}: not a file on this machine; scan it with --engine spark, which reads it "
+            "through Spark's file systems, or copy it here first"
+        )
     if not file.exists():
         raise InputError(f"{path}: file not found")
     if file.is_dir():

@@ -17,6 +17,11 @@ nothing here restates a rule of co-action. The bursts (`spark_bursts`) go the sa
 `bursts.bin_cells` per piece of objects (summed into the data-wide floors), then
 `bursts.object_bursts` per piece; only the cell counts and the bursts come back. `pyspark`
 is imported only when a session is made or used: the local engine never needs it nor a JVM.
+
+Inputs that only the cluster's file systems hold (``s3a://``, ``abfss://``, ``gs://``,
+``hdfs://``, ``dbfs:/``) are fetched by `load_through_spark` through the session's Hadoop
+file systems into a local directory and read there by the loader itself, so that they are
+read exactly as a local file is, and reported under the names the user gave.
 """
 
 from __future__ import annotations
@@ -26,12 +31,16 @@ import math
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from campaign_detect.errors import InputError
+from campaign_detect.load import LoadedPosts, remote_path
+from campaign_detect.load.readers import expand_paths, with_paths_named
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.signals.bursts import (
     BURST_WIRE_SCHEMA,
@@ -57,7 +66,13 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import SparkSession
 
-__all__ = ["INSTALL", "spark_bursts", "spark_pair_totals", "spark_session"]
+__all__ = [
+    "INSTALL",
+    "load_through_spark",
+    "spark_bursts",
+    "spark_pair_totals",
+    "spark_session",
+]
 
 # what a user without the extra is told to run
 INSTALL = "pip install 'campaign-detect[spark]'"
@@ -107,6 +122,76 @@ def spark_session(master: str | None = None) -> SparkSession:
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+
+
+def load_through_spark(
+    spark: SparkSession, paths: Sequence[str], load: Callable[[list[str]], LoadedPosts]
+) -> LoadedPosts:
+    """`load` of `paths`, where each path that names a remote file (`remote_path`; a glob is
+    expanded by its file system, sorted) is first copied by `spark`'s Hadoop file system
+    into a local directory, removed once loaded. The result, and any `InputError` of the
+    loader, name the remote files as the user gave them (a glob's files by their URI).
+
+    Raises
+    ------
+    InputError
+        A remote path that matches nothing, names a directory or a file system the session
+        has no connector for, or a Spark Connect session (which has no driver-side JVM to
+        fetch with).
+    """
+    paths = expand_paths(list(paths))
+    if not any(remote_path(p) for p in paths):
+        return load(paths)
+    with tempfile.TemporaryDirectory(prefix="campaign-detect-inputs-") as into:
+        local: list[str] = []
+        names: dict[str, str] = {}
+        for number, path in enumerate(paths):
+            if not remote_path(path):
+                local.append(path)
+                continue
+            for uri, copy in _fetch(spark, path, Path(into) / str(number)):
+                local.append(copy)
+                names[copy] = uri
+        try:
+            loaded = load(local)
+        except InputError as exc:
+            raise InputError(with_paths_named(str(exc), names)) from exc
+    return loaded.with_file_names(names)
+
+
+def _fetch(spark: SparkSession, path: str, into: Path) -> list[tuple[str, str]]:
+    """``(uri, local copy)`` of each file `path` names on `spark`'s file systems, copied
+    under `into` (a folder per file, keeping its name, so that its extension still says its
+    format)."""
+    context = getattr(spark, "sparkContext", None)  # a Connect session raises AttributeError
+    if context is None:
+        raise InputError(
+            f"{path}: a Spark Connect session cannot fetch inputs to this machine; copy the "
+            "file here and pass its local path"
+        )
+    from py4j.protocol import Py4JJavaError
+
+    hadoop = context._jvm.org.apache.hadoop.fs  # type: ignore[union-attr]
+    try:
+        pattern = hadoop.Path(path)
+        system = pattern.getFileSystem(context._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+        found = system.globStatus(pattern)
+    except Py4JJavaError as exc:
+        why = str(exc.java_exception.getMessage() or exc.java_exception).splitlines()[0]
+        raise InputError(f"{path}: Spark cannot read it ({why})") from exc
+    glob = any(ch in path for ch in "*?[")
+    if not found:
+        raise InputError(f"{path}: {'no files match this pattern' if glob else 'file not found'}")
+    out = []
+    for index, status in enumerate(sorted(found, key=lambda s: s.getPath().toString())):
+        uri = status.getPath().toString() if glob else path
+        if status.isDirectory():
+            raise InputError(f"{uri}: is a directory; pass the files in it, e.g. {uri}/*.parquet")
+        copy = into / str(index) / status.getPath().getName()
+        copy.parent.mkdir(parents=True)
+        system.copyToLocalFile(False, status.getPath(), hadoop.Path(copy.as_uri()), True)
+        out.append((uri, str(copy)))
+    return out
 
 
 def spark_pair_totals(spark: SparkSession) -> PairTotals:
