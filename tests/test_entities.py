@@ -12,9 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign_detect.entities import (
+    _NFKC_CHECK_FROM,
     _SPACE_RUN,
     INVISIBLE,
     _nfkc,
+    _nfkc_batch,
+    _nfkc_unstable,
     canonical_url,
     canonical_urls,
     extract_hashtags,
@@ -190,3 +193,44 @@ def test_fast_text_paths_match_the_plain_expressions(texts):
         key=text.str.extract_all(r"\w+").list.join(" "),
     )
     assert got.to_dicts() == want.to_dicts()
+
+
+# texts NFKC changes in each way the quick check must catch: on its own (full-width,
+# ligature, circled digit, compatibility jamo), by composing with the character before
+# (e + combining acute, Tamil vowel sign, Hangul leading + vowel jamo), by reordering marks
+# (dot below after acute); and texts it leaves alone outside ASCII (emoji, Indonesian with
+# accents precomposed, Arabic, Devanagari)
+_NFKC_CASES = [
+    "＃ＵＭＫＭ",
+    "ﬁne",
+    "①",
+    "\u3131",
+    "cafe\u0301",
+    "\u0bc6\u0bbe",
+    "\u1100\u1161",
+    "q\u0301\u0323",
+    "mantap 🔥🔥",
+    "café",
+    "مرحبا",
+    "नमस्ते",
+    "plain ascii",
+]
+
+
+@pytest.mark.parametrize("copies", [1, _NFKC_CHECK_FROM // 10])
+def test_nfkc_batch_equals_normalising_every_text(copies):
+    # below the batch size the class is not used, above it only texts holding one of its
+    # characters are normalised: both give what normalising every text gives
+    texts = pl.Series("text", _NFKC_CASES * copies)
+    assert _nfkc_batch(texts).equals(texts.str.normalize("NFKC"))
+
+
+def test_every_character_nfkc_changes_is_in_the_unstable_class():
+    # each code point outside the class is left alone by polars' own NFKC, alone and after
+    # a letter (with which it could compose), so skipping texts of such characters is exact
+    points = [p for p in range(0x80, 0x110000) if not 0xD800 <= p < 0xE000]
+    chars = pl.Series([chr(p) for p in points])
+    stable = chars.filter(~chars.str.contains(_nfkc_unstable()))
+    assert stable.len() > 100_000  # most assigned characters need no normalising
+    for text in (stable, "a" + stable, "\u1100" + stable):
+        assert (text.str.normalize("NFKC") == text).all()
