@@ -365,18 +365,41 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame)
         .join(surging, on=["cluster", "kind", "object"], how="left")
         .with_columns(pl.col("surge").fill_null(False))
         .filter(pl.col("rho").is_not_nan())
-        .sort("cluster", "rho", "kind", "object")
+    )
+    return _verdicts(ratios)
+
+
+def _verdicts(ratios: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster, from its pushed objects' ratios, bounds, `alone` and `surge`: the
+    verdict and the object it is read on, with that object's ratio and figures."""
+    # one pushed object that is conclusively theirs: not a crowd; one pushed object
+    # conclusively shared with an audience reacting at those moments, and on none of them
+    # the members beyond their usual share: a crowd (an everyday object they also carry is
+    # diluted by its other users' everyday posts, which says nothing against the moment);
+    # else undecided
+    verdicts = ratios.group_by("cluster").agg(
+        pl.when(((pl.col("high") < CROWD_DENSITY) & pl.col("alone") & pl.col("surge")).any())
+        .then(pl.lit("campaign"))
+        .when((pl.col("low") >= CROWD_DENSITY).any() & ~pl.col("surge").any())
+        .then(pl.lit("crowd"))
+        .alias("audience_verdict")
+    )
+    # the figures are read on the object the verdict rests on: for a crowd the object most
+    # conclusively shared, otherwise the one least shared
+    return (
+        ratios.join(verdicts, on="cluster")
+        .with_columns(
+            pl.when(pl.col("audience_verdict") == "crowd")
+            .then(-pl.col("low"))
+            .otherwise(pl.col("rho"))
+            .alias("read_on")
+        )
+        .sort("cluster", "read_on", "rho", "kind", "object")
         .group_by("cluster", maintain_order=True)
         .agg(
             pl.col("rho").first().alias("audience_ratio"),
             (pl.col("kind").first() + ":" + pl.col("object").first()).alias("audience_object"),
-            # one pushed object that is conclusively theirs: not a crowd; every pushed
-            # object conclusively shared with an audience: a crowd; else undecided
-            pl.when(((pl.col("high") < CROWD_DENSITY) & pl.col("alone") & pl.col("surge")).any())
-            .then(pl.lit("campaign"))
-            .when((pl.col("low") >= CROWD_DENSITY).all() & ~pl.col("surge").any())
-            .then(pl.lit("crowd"))
-            .alias("audience_verdict"),
+            pl.col("audience_verdict").first(),
             # the figures behind the ratio, on the object it is read on
             pl.col("outsiders").first().cast(pl.Int64).alias("audience_other_accounts"),
             pl.col("x").first().cast(pl.Int64).alias("audience_other_posts"),
@@ -384,7 +407,6 @@ def _ratios(near: pl.DataFrame, window_s: int, seed: int, surging: pl.DataFrame)
             pl.col("share_far").first().alias("audience_share_elsewhere"),
         )
     )
-    return ratios
 
 
 def _bootstrap_bounds(

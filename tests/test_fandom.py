@@ -1,0 +1,47 @@
+"""A fandom with a comeback burst (issue 11): heavy, daily users of the same five fan tags,
+all posting at once in the hours after a release, are an organic crowd and are not
+reported, while script pushes planted in the same traffic still are.
+
+The fans' co-posting at the release is explained by everyone else who posted the release
+tag then (the rest of the fandom); on their everyday fan tags the same comparison is diluted
+by the other fans' everyday posts, so it is the release tag that shows the moment
+(`campaign_detect.score.audience`, `docs/quality-notes.md`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from campaign_detect import scan
+from campaign_detect.synth import write
+from campaign_detect.synth.assemble import assemble
+
+CAMPAIGNS = ("small_script", "tagstack_flood")
+
+
+@pytest.mark.parametrize(("n_posts", "seed"), [(30_000, 5), (60_000, 6)])
+def test_fandom_is_not_reported_and_the_pushes_beside_it_are(
+    tmp_path: Path, n_posts: int, seed: int
+) -> None:
+    data = assemble(
+        n_posts,
+        seed=seed,
+        origin=datetime(2023, 9, 18, tzinfo=UTC),
+        days=14,
+        kinds=["fandom_comeback", *CAMPAIGNS],
+        ctx_extra={},
+        scale=n_posts / 100_000,
+    )
+    truth = data.truth.with_columns(pl.col("account").str.to_lowercase())
+    result = scan(str(write(data, tmp_path, fmt="parquet")["posts"]))
+    flagged = set(result.members["account"].str.to_lowercase())
+    fans = set(truth.filter(pl.col("group") == "fandom_comeback")["account"])
+    assert len(fans) >= 50
+    assert len(fans & flagged) <= 0.02 * len(fans)
+    for kind in CAMPAIGNS:
+        accounts = set(truth.filter(pl.col("group") == kind)["account"])
+        assert len(accounts & flagged) >= 0.9 * len(accounts), kind
