@@ -433,23 +433,20 @@ def _scan(options: dict[str, Any]) -> ScanResult:
     config = _config(options)
     if master is not None and config.engine != "spark":
         raise BadInput("--spark-master is for --engine spark: add --engine spark")
-    if config.engine != "spark" or not any(remote_path(p) for p in options["inputs"]):
-        loaded = _load(options, keep_columns=config.extra_objects)
-        with _progress(options["quiet"]) as progress:
-            return _noticed(scan(loaded, config, progress=progress, spark=master), options)
-    from campaign_detect.signals.spark import spark_session
+    session = None
+    if config.engine == "spark" and any(remote_path(p) for p in options["inputs"]):
+        from campaign_detect.signals.spark import spark_session
 
-    session = spark_session(master)  # made first: it fetches the remote inputs
+        session = spark_session(master)  # made first: it fetches the remote inputs
     try:
         loaded = _load(options, keep_columns=config.extra_objects, spark=session)
         with _progress(options["quiet"]) as progress:
-            return _noticed(scan(loaded, config, progress=progress, spark=session), options)
+            result = scan(
+                loaded, config, progress=progress, spark=session if session is not None else master
+            )
     finally:
-        session.stop()
-
-
-def _noticed(result: ScanResult, options: dict[str, Any]) -> ScanResult:
-    """`result`, its notices told on stderr (unless quiet)."""
+        if session is not None:
+            session.stop()
     if not options["quiet"]:
         for notice in result.notices:
             _stderr().print(f"notice: {notice}", markup=False)

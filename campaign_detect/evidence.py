@@ -363,8 +363,10 @@ def cluster_records(
     n_all = posts["account"].n_unique()
     span = posts.select(pl.col("ts").max() - pl.col("ts").min()).item() if posts.height else None
     rows = list(clusters.iter_rows(named=True))
+    no_posts = posts.clear()
+    own_posts_of = {row["cluster"]: member_posts.get((row["cluster"],), no_posts) for row in rows}
     window_posts_of = {
-        row["cluster"]: member_posts.get((row["cluster"],), posts.clear()).filter(
+        row["cluster"]: own_posts_of[row["cluster"]].filter(
             pl.col("ts").is_between(row["start"], row["end"])
         )
         for row in rows
@@ -376,7 +378,8 @@ def cluster_records(
         }
         for cluster, frame in window_posts_of.items()
     }
-    object_users = _object_users(posts, [_headline_object(p) for p in pushes_of.values()])
+    headline_object_of = {cluster: _headline_object(p) for cluster, p in pushes_of.items()}
+    object_users = _object_users(posts, list(headline_object_of.values()))
     for row in rows:
         cluster = row["cluster"]
         members = all_members.filter(pl.col("cluster") == cluster)
@@ -419,11 +422,11 @@ def cluster_records(
             "mentions": _top(window_posts, "mentions"),
             "pushes": pushes,
             "headline": _headline(
-                _headline_object(pushes),
+                headline_object_of[cluster],
                 object_users,
                 row,
                 members["account"],
-                member_posts=member_posts.get((cluster,), posts.clear()).height,
+                member_posts=own_posts_of[cluster].height,
                 window_posts=window_posts.height,
                 span=span,
             ),

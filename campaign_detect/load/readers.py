@@ -216,7 +216,7 @@ def expand_paths(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]
     out: list[str] = []
     for item in items:
         text = os.fspath(item)
-        if text != "-" and any(ch in text for ch in "*?[") and not os.path.exists(text):
+        if text != "-" and is_glob(text) and not os.path.exists(text):
             if remote_path(text):  # a remote glob: Spark expands it, and else reading says so
                 out.append(text)
                 continue
@@ -231,6 +231,11 @@ def expand_paths(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]
 
 # a URI with a scheme of two letters or more (``s3a://``, ``dbfs:/``, ``file:///``; not ``C:/``)
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def is_glob(path: str) -> bool:
+    """Whether `path` is a glob pattern (holds ``*``, ``?`` or ``[``)."""
+    return any(ch in path for ch in "*?[")
 
 
 def with_paths_named(text: str, names: Mapping[str, str]) -> str:

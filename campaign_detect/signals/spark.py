@@ -40,7 +40,7 @@ import polars as pl
 
 from campaign_detect.errors import InputError
 from campaign_detect.load import LoadedPosts, remote_path
-from campaign_detect.load.readers import expand_paths, with_paths_named
+from campaign_detect.load.readers import expand_paths, is_glob, with_paths_named
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.signals.bursts import (
     BURST_WIRE_SCHEMA,
@@ -179,7 +179,7 @@ def _fetch(spark: SparkSession, path: str, into: Path) -> list[tuple[str, str]]:
     except Py4JJavaError as exc:
         why = str(exc.java_exception.getMessage() or exc.java_exception).splitlines()[0]
         raise InputError(f"{path}: Spark cannot read it ({why})") from exc
-    glob = any(ch in path for ch in "*?[")
+    glob = is_glob(path)
     if not found:
         raise InputError(f"{path}: {'no files match this pattern' if glob else 'file not found'}")
     out = []
