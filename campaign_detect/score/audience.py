@@ -27,12 +27,14 @@ For each final cluster:
    reacting at the same moments are one; an object nobody else posts near the window
    decides nothing either (there is no audience to compare with);
 5. ``audience_verdict``: ``"campaign"`` when on some pushed object the upper bound is under
-   `CROWD_DENSITY` (that object is theirs: nobody else posts it with them), ``"crowd"``
-   when on every pushed object the lower bound is at least `CROWD_DENSITY`, null otherwise
-   (undecided: the repetition rule decides). ``audience_ratio`` is the smallest ``rho``
-   over the pushed objects and ``audience_object`` that object, with the figures read on
-   it (`FIGURES` and ``audience_share_elsewhere``). Null when the cluster has no pushed
-   object with member pairs.
+   `CROWD_DENSITY`, the object is ``alone`` and the members surge on it (that object is
+   theirs, and they came for this moment); ``"crowd"`` when on some pushed object the
+   lower bound is at least `CROWD_DENSITY` and on none of them the members surge; null
+   otherwise (undecided: the repetition rule decides). ``audience_object`` is the object
+   the verdict is read on (for a crowd the most conclusively shared, otherwise the one
+   with the smallest ``rho``), ``audience_ratio`` its ``rho``, with the figures read on it
+   (`FIGURES` and ``audience_share_elsewhere``). Null when the cluster has no pushed
+   object with member pairs and other users.
 
 Assumptions: within the block an object's posts by members and by outsiders would be
 exchangeable if the members were just part of the audience (no account-level rhythm is
