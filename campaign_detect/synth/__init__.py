@@ -19,7 +19,9 @@ so it plants what the detector must find next to what it must not mistake for a 
   (`moments`): organic crowds that a shared moment explains (``live_match``,
   ``weekly_greeting``, ``fandom_comeback``, ``giveaway``, ``power_sellers``) and campaigns
   hidden inside busy traffic (``target_hijack``, ``paraphrase_push``, ``tag_rotation``,
-  ``tagstack_flood``, ``small_script``). The default mix never builds them.
+  ``tagstack_flood``, ``small_script``). The default mix never builds them;
+- by name in ``kinds`` only, the `NAMED_KINDS` planted after the moments mix was recorded
+  (``rotating_pool``, `moments`).
 
 Planted groups keep roughly the size they have at 100,000 posts when the background grows
 (campaigns do not grow with the platform) and shrink towards 8 accounts for small test sets.
@@ -41,6 +43,7 @@ from campaign_detect.synth.assemble import (
     KINDS,
     MIXES,
     MOMENT_KINDS,
+    NAMED_KINDS,
     SynthData,
     generate,
 )
@@ -52,6 +55,7 @@ __all__ = [
     "KINDS",
     "MIXES",
     "MOMENT_KINDS",
+    "NAMED_KINDS",
     "SynthData",
     "generate",
     "kami_sample",

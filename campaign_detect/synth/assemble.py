@@ -12,7 +12,11 @@ import polars as pl
 from campaign_detect.errors import InputError
 from campaign_detect.synth.campaigns import CAMPAIGN_BUILDERS
 from campaign_detect.synth.draw import DAY, diurnal_times, skewed
-from campaign_detect.synth.moments import MOMENT_CAMPAIGN_BUILDERS, MOMENT_NEGATIVE_BUILDERS
+from campaign_detect.synth.moments import (
+    MOMENT_CAMPAIGN_BUILDERS,
+    MOMENT_NEGATIVE_BUILDERS,
+    NAMED_BUILDERS,
+)
 from campaign_detect.synth.negatives import HARD_NEGATIVE_BUILDERS
 from campaign_detect.synth.organic import make_handles, organic_activity, organic_texts
 from campaign_detect.synth.planted import Ctx, Planted
@@ -24,6 +28,7 @@ __all__ = [
     "KINDS",
     "MIXES",
     "MOMENT_KINDS",
+    "NAMED_KINDS",
     "SynthData",
     "generate",
 ]
@@ -48,8 +53,10 @@ KINDS: tuple[str, ...] = CAMPAIGN_KINDS + HARD_NEGATIVE_KINDS
 # opt-in kinds (issue 11, `synth.moments`): never in the default mix, so that the default
 # output stays byte-identical; their random streams are numbered after `KINDS`
 MOMENT_KINDS: tuple[str, ...] = (*MOMENT_CAMPAIGN_BUILDERS, *MOMENT_NEGATIVE_BUILDERS)
-_ALL_KINDS: tuple[str, ...] = KINDS + MOMENT_KINDS
-MIXES: dict[str, tuple[str, ...]] = {"default": KINDS, "moments": _ALL_KINDS}
+# kinds planted by name only, numbered last: no mix builds them
+NAMED_KINDS: tuple[str, ...] = tuple(NAMED_BUILDERS)
+_ALL_KINDS: tuple[str, ...] = KINDS + MOMENT_KINDS + NAMED_KINDS
+MIXES: dict[str, tuple[str, ...]] = {"default": KINDS, "moments": KINDS + MOMENT_KINDS}
 
 _REPOST_SHARE = 0.05
 _MAX_PLANTED_SHARE = 0.5
@@ -59,6 +66,7 @@ _BUILDERS = {
     **HARD_NEGATIVE_BUILDERS,
     **MOMENT_CAMPAIGN_BUILDERS,
     **MOMENT_NEGATIVE_BUILDERS,
+    **NAMED_BUILDERS,
 }
 
 
@@ -142,8 +150,8 @@ def generate(
     days
         Length of the period (at least 2).
     kinds
-        Which planted groups to add (see `KINDS` and `MOMENT_KINDS`); None adds the groups
-        of `mix`, ``[]`` none.
+        Which planted groups to add (see `KINDS`, `MOMENT_KINDS` and `NAMED_KINDS`); None
+        adds the groups of `mix`, ``[]`` none.
     mix
         None or ``"default"``: the twelve `KINDS`. ``"moments"``: those and the
         `MOMENT_KINDS` of issue 11 (organic crowds a shared moment explains, campaigns

@@ -30,6 +30,13 @@ Campaign kinds (role ``"campaign"``):
   tag-stacked posts each on one fresh tag in two waves a few hours apart (the second wave
   adds a second fresh tag); organic accounts pick the tag up afterwards.
 - ``small_script``: a script push by 15-20 accounts on a fresh tag with a target.
+
+By name only (``kinds=[...]``), not in the ``moments`` mix, so that the mix's recorded
+figures stay comparable:
+
+- ``rotating_pool``: one pool of 15-25 accounts, a different quarter to two fifths of it
+  posting one message on a busy tag within five minutes about every other day: each pair
+  meets once or twice, so no single pair is evidence (eval-dev's low-and-slow kind).
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from campaign_detect.synth.organic import plain_texts
 from campaign_detect.synth.planted import Ctx, Planted
 from campaign_detect.synth.words import CITIES, FIRST, PRODUCTS, split_pool
 
-__all__ = ["MOMENT_CAMPAIGN_BUILDERS", "MOMENT_NEGATIVE_BUILDERS"]
+__all__ = ["MOMENT_CAMPAIGN_BUILDERS", "MOMENT_NEGATIVE_BUILDERS", "NAMED_BUILDERS"]
 
 _MINUTE = 60
 
@@ -555,6 +562,34 @@ def _small_script(rng: np.random.Generator, ctx: Ctx) -> Planted:
     return g
 
 
+def _rotating_pool(rng: np.random.Generator, ctx: Ctx) -> Planted:
+    m = scaled(rng, 15, 25, ctx.scale)
+    busy = pick(rng, ["indonesia", "news"])
+    own = pick(rng, ["lanjutkan", "teruskan", "kawal"]) + pick(rng, ["pembangunan", "programnya"])
+    name = pick(rng, ["Pak Gubernur", "Ibu Menteri", "Pak Wali"])
+    g = Planted(
+        "rotating_pool",
+        "campaign",
+        m,
+        [busy, own],
+        None,
+        f"one pool of {m} accounts, a different few of them (a quarter to two fifths) posting "
+        f"the same message on #{busy} (often with #{own}) within five minutes, about every "
+        "other day over the whole period: each pair meets once or twice",
+    )
+    n_episodes = max(3, int(max(1, ctx.span // DAY) * rng.uniform(0.5, 0.8)))
+    slots = _HIJACK_SLOTS["political"]
+    for t0 in np.sort(diurnal_times(rng, n_episodes, 0, ctx.span - 5 * _MINUTE)):
+        present = rng.choice(m, max(3, int(m * rng.uniform(0.25, 0.4))), replace=False)
+        for member in present.tolist():
+            tags = [busy, *([own] if rng.random() < 0.5 else [])]
+            tags += [pick(rng, ["fyp", "viral"])] if rng.random() < 0.3 else []
+            text = _slot_text(rng, slots, {"name": name}) + emojis(rng, 0.3)
+            t = int(t0) + int(rng.integers(0, 5 * _MINUTE))
+            g.add(int(member), t, f"{text} " + " ".join("#" + x for x in tags))
+    return g
+
+
 MOMENT_NEGATIVE_BUILDERS: dict[str, Callable[[np.random.Generator, Ctx], Planted]] = {
     "live_match": _live_match,
     "weekly_greeting": _weekly_greeting,
@@ -568,4 +603,8 @@ MOMENT_CAMPAIGN_BUILDERS: dict[str, Callable[[np.random.Generator, Ctx], Planted
     "tag_rotation": _tag_rotation,
     "tagstack_flood": _tagstack_flood,
     "small_script": _small_script,
+}
+# planted by name only, after the moments mix was recorded (its output stays the same)
+NAMED_BUILDERS: dict[str, Callable[[np.random.Generator, Ctx], Planted]] = {
+    "rotating_pool": _rotating_pool,
 }
