@@ -51,7 +51,7 @@ _PIVOTS = 2  # most-posted texts of a huge bucket, compared with all its texts
 _WINDOW = 2  # neighbours (in minhash order) each text of a huge bucket is compared with
 _MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
 _PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estimate J >= ~0.3)
-_AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
+_AGREE_CHUNK = 8_192  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 # pairs per cosine step: each step gathers both ends' feature rows (about 1 KiB a pair for
 # a post of a few dozen words), on every thread at once
@@ -63,9 +63,7 @@ _FEATURE_BLOCK = 100_000  # texts per block of feature columns (their products a
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
-_LOW15 = np.uint64(0x7FFF7FFF7FFF7FFF)
 _HIGH16 = 0x8000800080008000
-_HIGH16_U = np.uint64(_HIGH16)
 
 
 @dataclass(frozen=True)
@@ -344,11 +342,12 @@ def _partner_cutoffs(
 def _packed_minhashes(signatures: np.ndarray) -> np.ndarray:
     """b-bit minhashes (8 bits), enough to count agreement, packed 8 to a uint64 word.
 
-    Word-major, ``(n_hashes // 8, n_texts)``: text ``t``'s minhashes ``8w..8w+7`` are the
-    bytes of ``packed[w, t]``, so one word of many texts is a single 1-D gather.
+    Text-major, ``(n_texts, n_hashes // 8)``: text ``t``'s minhashes ``8w..8w+7`` are the
+    bytes of ``packed[t, w]``, so all of a text's minhashes (32 bytes) are one gather, from
+    one cache line: a word-major layout cost a cache miss per word and pair end.
     """
     low = np.ascontiguousarray((signatures & 0xFF).astype(np.uint8))
-    return np.ascontiguousarray(low.view("<u8").T)
+    return low.view("<u8")
 
 
 def _first_band_and_agreeing(
@@ -356,32 +355,50 @@ def _first_band_and_agreeing(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs met in `band` for the first time (so none twice) with enough equal minhashes.
 
-    `packed` holds the 32 8-bit minhashes of the texts as four rows of uint64 words (text
-    ``t``'s minhashes ``8w..8w+7`` in ``packed[w, t]``; a band = one 16-bit lane), so a pair
-    costs four XORs and a few bit operations instead of 32 byte compares. Words are handled
-    one at a time as 1-D arrays: no reduction along a short axis.
+    `packed` holds the 32 8-bit minhashes of each text as a row of four uint64 words (text
+    ``t``'s minhashes ``8w..8w+7`` in ``packed[t, w]``; a band = one 16-bit lane), so a pair
+    costs one row gather per end, XORs and a few bit operations instead of 32 byte compares.
+    The words' byte flags are folded into one word per pair (word ``w``'s shifted by ``w``
+    bits) and counted with a single popcount. `_AGREE_CHUNK` pairs at a time: the
+    temporaries of a step stay in the CPU cache.
     """
     keep = np.empty(left.size, dtype=bool)
     agree = np.empty(left.size, dtype=np.int8)
-    n_words = packed.shape[0]
-    # words whose four bands all come before `band`, and the earlier lanes of the next word
-    full = min(band // 4, n_words)
-    partial = np.uint64(sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(band % 4)))
+    n_words = packed.shape[1]
+    # per word, bit 15 of each lane (band) that comes before `band`
+    earlier_lanes = [
+        sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(4) if 4 * w + k < band)
+        for w in range(n_words)
+    ]
+    words = [w for w in range(n_words) if earlier_lanes[w]]
+    mask = np.array([earlier_lanes[w] for w in words], dtype=np.uint64)
     for start in range(0, left.size, _AGREE_CHUNK):
         a, b = left[start : start + _AGREE_CHUNK], right[start : start + _AGREE_CHUNK]
-        unequal = np.zeros(a.size, dtype=np.uint8)
-        earlier = np.zeros(a.size, dtype=bool)
-        for w in range(n_words):
-            x = packed[w].take(a)
-            x ^= packed[w].take(b)
-            # high bit of a byte (16-bit lane) set iff the byte (lane) is non-zero
-            unequal += np.bitwise_count((((x & _LOW7) + _LOW7) | x) & _HIGH8)
-            if w < full or (w == full and partial):
-                mask = _HIGH16_U if w < full else partial
-                earlier |= (~(((x & _LOW15) + _LOW15) | x) & mask) != 0
-        count = 8 * n_words - unequal.astype(np.int64)
+        x = packed.take(a, axis=0)
+        x ^= packed.take(b, axis=0)
+        # bit 7 of each byte of `differs` set iff the byte (a minhash) differs
+        differs = x & _LOW7
+        differs += _LOW7
+        differs |= x
+        differs &= _HIGH8
+        folded = differs[:, 0].copy()
+        for w in range(1, n_words):
+            folded |= differs[:, w] >> np.uint64(w)
+        count = 8 * n_words - np.bitwise_count(folded).astype(np.int8)
         agree[start : start + _AGREE_CHUNK] = count
-        keep[start : start + _AGREE_CHUNK] = ~earlier & (count >= _MIN_AGREE) & (a != b)
+        kept = (count >= _MIN_AGREE) & (a != b)
+        if words:
+            # bit 15 of a lane set iff either of its bytes differs; then the set bits are
+            # the earlier lanes (bands) that agree
+            lanes = differs[:, words]
+            lanes |= lanes << np.uint64(8)
+            lanes &= mask
+            lanes ^= mask
+            met = lanes[:, 0].copy()
+            for column in range(1, len(words)):
+                met |= lanes[:, column]
+            kept &= met == 0
+        keep[start : start + _AGREE_CHUNK] = kept
     return keep, agree
 
 
