@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -177,32 +177,46 @@ def candidate_pairs(
         return Candidates(np.empty((0, 2), dtype=np.int64), 0, 0)
     tie = np.random.default_rng(seed + 1).random(n)[rows]
     posts = n_posts[rows]
-    keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
-    packed = _packed_minhashes(signatures)
-
-    def in_band(band: int) -> _BandPairs:
-        return _band_pairs(band, keys[:, band], packed, posts, tie, max_bucket)
-
-    bands = _in_parallel(in_band, range(_BANDS))
+    bands = _met_pairs(signatures, posts, tie, max_bucket)
+    del signatures  # freed before the bands' pairs are joined
     n_bounded = sum(found.n_bounded for found in bands)
     n_skipped = sum(found.n_skipped for found in bands)
-    # one field at a time, so each field's parts are freed once copied
-    parts = {field: [getattr(found, field) for found in bands] for field in _BandPairs.ARRAYS}
-    del bands
-    left = np.concatenate(parts.pop("left"))
-    right = np.concatenate(parts.pop("right"))
-    agree = np.concatenate(parts.pop("agree"))
+    offsets = np.cumsum([0] + [found.left.size for found in bands])
     # pairs with a bucket's pivot that agree closely always stay: they tie a huge script
     # to its likely centre; the others (most pivot pairs, nearly all of them dissimilar)
     # compete for the partner cap like any pair
-    pivotal_close = np.concatenate(parts.pop("pivot")) & (agree >= _PIVOT_AGREE)
-    top = _top_partners(left, right, agree, posts, tie, rows.size) | pivotal_close
+    pivotal_close = np.concatenate(
+        [found.pivotal_close + at for found, at in zip(bands, offsets[:-1], strict=True)]
+    )
+    # one field at a time, each band's part freed once copied
+    parts = {
+        field: [getattr(found, field) for found in bands] for field in ("left", "right", "agree")
+    }
+    del bands
+    left = _joined(parts.pop("left"))
+    right = _joined(parts.pop("right"))
+    agree = _joined(parts.pop("agree"))
+    top = _top_partners(left, right, agree, posts, tie, rows.size)
+    top[pivotal_close] = True
     n_skipped += int(left.size - top.sum())
     a, b = rows[left[top]], rows[right[top]]
     # a window pair may also be a pivot pair of its bucket: keep each pair once
     codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
     codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return Candidates(np.column_stack([codes // n, codes % n]), n_bounded, n_skipped)
+
+
+def _met_pairs(
+    signatures: np.ndarray, posts: np.ndarray, tie: np.ndarray, max_bucket: int
+) -> list[_BandPairs]:
+    """Each band's pairs met there first and agreeing enough, in band order."""
+    keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
+    packed = _packed_minhashes(signatures)
+
+    def in_band(band: int) -> _BandPairs:
+        return _band_pairs(band, keys[:, band], packed, posts, tie, max_bucket)
+
+    return _in_parallel(in_band, range(_BANDS))
 
 
 @dataclass(frozen=True)
@@ -212,11 +226,23 @@ class _BandPairs:
     left: np.ndarray  # positions in the signature rows, int32
     right: np.ndarray
     agree: np.ndarray  # equal minhashes of 32, int8
-    pivot: np.ndarray  # a pair with a huge bucket's pivot
+    pivotal_close: np.ndarray  # where a pair with a huge bucket's pivot agrees closely
     n_bounded: int
     n_skipped: int
 
-    ARRAYS: ClassVar[tuple[str, ...]] = ("left", "right", "agree", "pivot")
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts end to end, each freed once copied (`parts` is emptied): the pairs of all
+    bands and their copy are never held at once."""
+    joined = np.empty(sum(part.size for part in parts), dtype=parts[0].dtype)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        joined[at : at + part.size] = part
+        at += part.size
+        del part
+    return joined
 
 
 def _band_pairs(
@@ -247,7 +273,9 @@ def _band_pairs(
         total = sizes[big].astype(np.int64)
         n_skipped = max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
     keep, agree = _first_band_and_agreeing(packed, left, right, band)
-    return _BandPairs(left[keep], right[keep], agree[keep], pivot[keep], int(big.sum()), n_skipped)
+    agree = agree[keep]
+    close = np.flatnonzero(pivot[keep] & (agree >= _PIVOT_AGREE))
+    return _BandPairs(left[keep], right[keep], agree, close, int(big.sum()), n_skipped)
 
 
 def _top_partners(
