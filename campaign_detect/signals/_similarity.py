@@ -144,12 +144,13 @@ def _pairs_in_runs(
     members: np.ndarray, starts: np.ndarray, sizes: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """All pairs inside each run ``members[start : start + size]``."""
-    # element k of a run of size s pairs with the s - 1 - rank(k) elements after it
+    # element k of a run of size s pairs with the s - 1 - rank(k) elements after it: pair
+    # p of k's pairs is k's position + 1 + (p - first pair of k), one repeat and an arange
     position = run_positions(starts, sizes)
     after = np.repeat(sizes, sizes) - 1 - ranks_in_runs(sizes)
-    left = np.repeat(position, after)
-    right = left + 1 + ranks_in_runs(after)
-    return members[left], members[right]
+    right = np.repeat(position + 1 - (np.cumsum(after) - after), after)
+    right += np.arange(right.size)
+    return np.repeat(members[position], after), members[right]
 
 
 def candidate_pairs(
