@@ -199,8 +199,9 @@ def candidate_pairs(
     agree = _joined(parts.pop("agree"))
     top = _top_partners(left, right, agree, posts, tie, rows.size)
     top[pivotal_close] = True
-    n_skipped += int(left.size - top.sum())
-    a, b = rows[left[top]], rows[right[top]]
+    kept = np.flatnonzero(top)  # then gathers: cheaper than masks of scattered pairs
+    n_skipped += int(left.size - kept.size)
+    a, b = rows[left.take(kept)], rows[right.take(kept)]
     # a window pair may also be a pivot pair of its bucket: keep each pair once
     codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
     codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
