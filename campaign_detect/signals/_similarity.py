@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -51,7 +51,7 @@ _PIVOTS = 2  # most-posted texts of a huge bucket, compared with all its texts
 _WINDOW = 2  # neighbours (in minhash order) each text of a huge bucket is compared with
 _MIN_AGREE = 5  # of the 32 minhashes, for a met pair to be verified
 _PIVOT_AGREE = 10  # of the 32, for a pivot pair to skip the partner cap (estimate J >= ~0.3)
-_AGREE_CHUNK = 131_072  # pairs per agreement step: its temporaries stay in the CPU cache
+_AGREE_CHUNK = 8_192  # pairs per agreement step: its temporaries stay in the CPU cache
 _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 # pairs per cosine step: each step gathers both ends' feature rows (about 1 KiB a pair for
 # a post of a few dozen words), on every thread at once
@@ -63,9 +63,7 @@ _FEATURE_BLOCK = 100_000  # texts per block of feature columns (their products a
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
-_LOW15 = np.uint64(0x7FFF7FFF7FFF7FFF)
 _HIGH16 = 0x8000800080008000
-_HIGH16_U = np.uint64(_HIGH16)
 
 
 @dataclass(frozen=True)
@@ -146,12 +144,13 @@ def _pairs_in_runs(
     members: np.ndarray, starts: np.ndarray, sizes: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """All pairs inside each run ``members[start : start + size]``."""
-    # element k of a run of size s pairs with the s - 1 - rank(k) elements after it
+    # element k of a run of size s pairs with the s - 1 - rank(k) elements after it: pair
+    # p of k's pairs is k's position + 1 + (p - first pair of k), one repeat and an arange
     position = run_positions(starts, sizes)
     after = np.repeat(sizes, sizes) - 1 - ranks_in_runs(sizes)
-    left = np.repeat(position, after)
-    right = left + 1 + ranks_in_runs(after)
-    return members[left], members[right]
+    right = np.repeat(position + 1 - (np.cumsum(after) - after), after)
+    right += np.arange(right.size)
+    return np.repeat(members[position], after), members[right]
 
 
 def candidate_pairs(
@@ -179,32 +178,48 @@ def candidate_pairs(
         return Candidates(np.empty((0, 2), dtype=np.int64), 0, 0)
     tie = np.random.default_rng(seed + 1).random(n)[rows]
     posts = n_posts[rows]
-    keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
-    packed = _packed_minhashes(signatures)
-
-    def in_band(band: int) -> _BandPairs:
-        return _band_pairs(band, keys[:, band], packed, posts, tie, max_bucket)
-
-    bands = _in_parallel(in_band, range(_BANDS))
+    bands = _met_pairs(signatures, posts, tie, max_bucket)
+    del signatures  # freed before the bands' pairs are joined
     n_bounded = sum(found.n_bounded for found in bands)
     n_skipped = sum(found.n_skipped for found in bands)
-    # one field at a time, so each field's parts are freed once copied
-    parts = {field: [getattr(found, field) for found in bands] for field in _BandPairs.ARRAYS}
-    del bands
-    left = np.concatenate(parts.pop("left"))
-    right = np.concatenate(parts.pop("right"))
-    agree = np.concatenate(parts.pop("agree"))
+    offsets = np.cumsum([0] + [found.left.size for found in bands])
     # pairs with a bucket's pivot that agree closely always stay: they tie a huge script
     # to its likely centre; the others (most pivot pairs, nearly all of them dissimilar)
     # compete for the partner cap like any pair
-    pivotal_close = np.concatenate(parts.pop("pivot")) & (agree >= _PIVOT_AGREE)
-    top = _top_partners(left, right, agree, posts, tie, rows.size) | pivotal_close
-    n_skipped += int(left.size - top.sum())
-    a, b = rows[left[top]], rows[right[top]]
+    pivotal_close = np.concatenate(
+        [found.pivotal_close + at for found, at in zip(bands, offsets[:-1], strict=True)]
+    )
+    # one field at a time, each band's part freed once copied
+    parts = {
+        field: [getattr(found, field) for found in bands] for field in ("left", "right", "agree")
+    }
+    del bands
+    left = _joined(parts.pop("left"))
+    right = _joined(parts.pop("right"))
+    agree = _joined(parts.pop("agree"))
+    top = _top_partners(left, right, agree, posts, tie, rows.size)
+    top[pivotal_close] = True
+    kept = np.flatnonzero(top)  # then gathers: cheaper than masks of scattered pairs
+    n_skipped += int(left.size - kept.size)
+    a, b = rows[left.take(kept)], rows[right.take(kept)]
     # a window pair may also be a pivot pair of its bucket: keep each pair once
     codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
     codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return Candidates(np.column_stack([codes // n, codes % n]), n_bounded, n_skipped)
+
+
+def _met_pairs(
+    signatures: np.ndarray, posts: np.ndarray, tie: np.ndarray, max_bucket: int
+) -> list[_BandPairs]:
+    """Each band's pairs met there first and agreeing enough, in band order."""
+    keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
+    packed = _packed_minhashes(signatures)
+    preference = _preference_ranks(posts, tie, np.int64)
+
+    def in_band(band: int) -> _BandPairs:
+        return _band_pairs(band, keys[:, band], packed, preference, max_bucket)
+
+    return _in_parallel(in_band, range(_BANDS))
 
 
 @dataclass(frozen=True)
@@ -214,19 +229,30 @@ class _BandPairs:
     left: np.ndarray  # positions in the signature rows, int32
     right: np.ndarray
     agree: np.ndarray  # equal minhashes of 32, int8
-    pivot: np.ndarray  # a pair with a huge bucket's pivot
+    pivotal_close: np.ndarray  # where a pair with a huge bucket's pivot agrees closely
     n_bounded: int
     n_skipped: int
 
-    ARRAYS: ClassVar[tuple[str, ...]] = ("left", "right", "agree", "pivot")
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts end to end, each freed once copied (`parts` is emptied): the pairs of all
+    bands and their copy are never held at once."""
+    joined = np.empty(sum(part.size for part in parts), dtype=parts[0].dtype)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        joined[at : at + part.size] = part
+        at += part.size
+        del part
+    return joined
 
 
 def _band_pairs(
     band: int,
     key: np.ndarray,
     packed: np.ndarray,
-    posts: np.ndarray,
-    tie: np.ndarray,
+    preference: np.ndarray,
     max_bucket: int,
 ) -> _BandPairs:
     """Pairs of texts whose `band` (its two minhashes packed in `key`) agrees."""
@@ -241,7 +267,7 @@ def _band_pairs(
     n_skipped = 0
     if big.any():
         big_left, big_right, big_pivot = _bounded_bucket_pairs(
-            order, starts[big], sizes[big], posts, tie
+            order, starts[big], sizes[big], preference
         )
         left = np.concatenate([left, big_left])
         right = np.concatenate([right, big_right])
@@ -249,7 +275,20 @@ def _band_pairs(
         total = sizes[big].astype(np.int64)
         n_skipped = max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
     keep, agree = _first_band_and_agreeing(packed, left, right, band)
-    return _BandPairs(left[keep], right[keep], agree[keep], pivot[keep], int(big.sum()), n_skipped)
+    # positions, then gathers: a boolean mask of scattered kept pairs cost 7 ns a pair per
+    # array, its positions and a gather 3 ns once and 1 ns per array
+    kept = np.flatnonzero(keep)
+    agree = agree.take(kept)
+    close = np.flatnonzero(pivot.take(kept) & (agree >= _PIVOT_AGREE))
+    return _BandPairs(left.take(kept), right.take(kept), agree, close, int(big.sum()), n_skipped)
+
+
+def _preference_ranks(posts: np.ndarray, tie: np.ndarray, dtype: type) -> np.ndarray:
+    """Each text's rank when the most posted come first, equal counts in `tie` order (then
+    text order): the preferred partner and pivot of a bucket ranks lowest."""
+    rank: np.ndarray = np.empty(posts.size, dtype=dtype)
+    rank[np.lexsort((tie, -posts))] = np.arange(posts.size)
+    return rank
 
 
 def _top_partners(
@@ -263,8 +302,7 @@ def _top_partners(
     """Pairs among the `_TOP_PARTNERS` most agreeing partners of either of their texts."""
     # a partner's preference as one int: most agreeing first, then most posted partner
     bits = max(int(n).bit_length(), 1)
-    partner_rank = np.empty(n, dtype=np.int32 if bits < 31 else np.int64)
-    partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
+    partner_rank = _preference_ranks(posts, tie, np.int32 if bits < 31 else np.int64)
     if 2 * bits + 6 > 62:  # more texts than fit in one key: rank with a lexsort
         node = np.concatenate([left, right])
         rest = (63 - np.concatenate([agree, agree]).astype(np.int64)) << bits | partner_rank[
@@ -302,29 +340,32 @@ def _partner_cutoffs(
 
     A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair end
     is one int64 key: the text, then 63 - agreement (most agreeing first), then the
-    partner's rank, so a text's best partners are its smallest keys. The ends are taken
-    `_CUT_KEYS` at a time, packed in parallel parts and sorted; each step keeps every
-    text's `_TOP_PARTNERS` smallest keys so far (a merge with the step's keys), so the keys
-    of tens of millions of pairs are never all held at once.
+    partner's rank, so a text's best partners are its smallest keys. Only the ends at or
+    above their text's `_agreement_floors` are keyed (about one in eight on a million
+    posts): the others cannot be among its best. The ends are taken `_CUT_KEYS` at a time,
+    filtered and packed in parallel parts and sorted; each step keeps every text's
+    `_TOP_PARTNERS` smallest keys so far (a merge with the step's keys), so the keys of tens
+    of millions of pairs are never all held at once.
     """
     n = partner_rank.size
+    floor = _agreement_floors(left, right, agree, n)
     bounds = np.arange(n + 1, dtype=np.int64) << (bits + 6)  # each text's first key
     kept = np.empty(0, dtype=np.int64)
     for node, partner in ((left, right), (right, left)):
         for start in range(0, node.size, _CUT_KEYS):
             stop = min(start + _CUT_KEYS, node.size)
-            keys = np.empty(stop - start, dtype=np.int64)
 
-            def pack(at: int, node=node, partner=partner, keys=keys, start=start) -> None:
-                key = keys[at : at + _CAP_CHUNK]
-                part = slice(start + at, start + at + key.size)
-                key[:] = node[part]
+            def pack(at: int, node=node, partner=partner, stop=stop) -> np.ndarray:
+                part = slice(at, min(at + _CAP_CHUNK, stop))
+                end = np.flatnonzero(agree[part] >= floor[node[part]]) + at
+                key = node[end].astype(np.int64)
                 key <<= 6
-                key |= 63 - agree[part]
+                key |= 63 - agree[end]
                 key <<= bits
-                key |= partner_rank[partner[part]]
+                key |= partner_rank[partner[end]]
+                return key
 
-            _in_parallel(pack, range(0, stop - start, _CAP_CHUNK))
+            keys = np.concatenate(_in_parallel(pack, range(start, stop, _CAP_CHUNK)))
             keys.sort()  # in place: a sort of values, no argsort and no copy
             kept = np.concatenate([kept, keys])
             del keys
@@ -341,14 +382,39 @@ def _partner_cutoffs(
     return cut_agree, cut_rank
 
 
+def _agreement_floors(left: np.ndarray, right: np.ndarray, agree: np.ndarray, n: int) -> np.ndarray:
+    """Each text's `_TOP_PARTNERS`-th highest agreement over its pair ends (-1 with fewer).
+
+    A text's best partners all agree at least this much, so ends below it need no key.
+    Counted in one int32 text x agreement histogram (4 bytes per text and agreement, fewer
+    than the 12 int64 keys per text the cut-offs keep), `_CUT_KEYS` ends per ``add.at``,
+    then summed from the highest agreement down.
+    """
+    levels = int(agree.max()) + 1 if agree.size else 1
+    code_type = np.int32 if n * levels < 2**31 else np.int64
+    counts = np.zeros(n * levels, dtype=np.int32)
+    for node in (left, right):
+        for start in range(0, node.size, _CUT_KEYS):
+            code: np.ndarray = node[start : start + _CUT_KEYS].astype(code_type) * levels
+            code += agree[start : start + _CUT_KEYS]
+            np.add.at(counts, code, np.int32(1))  # an int32 one: numpy's fast path
+            del code
+    # ends at or above each agreement, highest first: a text's floor is the highest
+    # agreement with `_TOP_PARTNERS` ends at or above it
+    at_least = counts.reshape(n, levels)[:, ::-1]
+    np.cumsum(at_least, axis=1, out=at_least)
+    return (levels - 1 - (at_least < _TOP_PARTNERS).sum(axis=1)).astype(np.int8)
+
+
 def _packed_minhashes(signatures: np.ndarray) -> np.ndarray:
     """b-bit minhashes (8 bits), enough to count agreement, packed 8 to a uint64 word.
 
-    Word-major, ``(n_hashes // 8, n_texts)``: text ``t``'s minhashes ``8w..8w+7`` are the
-    bytes of ``packed[w, t]``, so one word of many texts is a single 1-D gather.
+    Text-major, ``(n_texts, n_hashes // 8)``: text ``t``'s minhashes ``8w..8w+7`` are the
+    bytes of ``packed[t, w]``, so all of a text's minhashes (32 bytes) are one gather, from
+    one cache line: a word-major layout cost a cache miss per word and pair end.
     """
     low = np.ascontiguousarray((signatures & 0xFF).astype(np.uint8))
-    return np.ascontiguousarray(low.view("<u8").T)
+    return low.view("<u8")
 
 
 def _first_band_and_agreeing(
@@ -356,32 +422,50 @@ def _first_band_and_agreeing(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs met in `band` for the first time (so none twice) with enough equal minhashes.
 
-    `packed` holds the 32 8-bit minhashes of the texts as four rows of uint64 words (text
-    ``t``'s minhashes ``8w..8w+7`` in ``packed[w, t]``; a band = one 16-bit lane), so a pair
-    costs four XORs and a few bit operations instead of 32 byte compares. Words are handled
-    one at a time as 1-D arrays: no reduction along a short axis.
+    `packed` holds the 32 8-bit minhashes of each text as a row of four uint64 words (text
+    ``t``'s minhashes ``8w..8w+7`` in ``packed[t, w]``; a band = one 16-bit lane), so a pair
+    costs one row gather per end, XORs and a few bit operations instead of 32 byte compares.
+    The words' byte flags are folded into one word per pair (word ``w``'s shifted by ``w``
+    bits) and counted with a single popcount. `_AGREE_CHUNK` pairs at a time: the
+    temporaries of a step stay in the CPU cache.
     """
     keep = np.empty(left.size, dtype=bool)
     agree = np.empty(left.size, dtype=np.int8)
-    n_words = packed.shape[0]
-    # words whose four bands all come before `band`, and the earlier lanes of the next word
-    full = min(band // 4, n_words)
-    partial = np.uint64(sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(band % 4)))
+    n_words = packed.shape[1]
+    # per word, bit 15 of each lane (band) that comes before `band`
+    earlier_lanes = [
+        sum(_HIGH16 & (0xFFFF << (16 * k)) for k in range(4) if 4 * w + k < band)
+        for w in range(n_words)
+    ]
+    words = [w for w in range(n_words) if earlier_lanes[w]]
+    mask = np.array([earlier_lanes[w] for w in words], dtype=np.uint64)
     for start in range(0, left.size, _AGREE_CHUNK):
         a, b = left[start : start + _AGREE_CHUNK], right[start : start + _AGREE_CHUNK]
-        unequal = np.zeros(a.size, dtype=np.uint8)
-        earlier = np.zeros(a.size, dtype=bool)
-        for w in range(n_words):
-            x = packed[w].take(a)
-            x ^= packed[w].take(b)
-            # high bit of a byte (16-bit lane) set iff the byte (lane) is non-zero
-            unequal += np.bitwise_count((((x & _LOW7) + _LOW7) | x) & _HIGH8)
-            if w < full or (w == full and partial):
-                mask = _HIGH16_U if w < full else partial
-                earlier |= (~(((x & _LOW15) + _LOW15) | x) & mask) != 0
-        count = 8 * n_words - unequal.astype(np.int64)
+        x = packed.take(a, axis=0)
+        x ^= packed.take(b, axis=0)
+        # bit 7 of each byte of `differs` set iff the byte (a minhash) differs
+        differs = x & _LOW7
+        differs += _LOW7
+        differs |= x
+        differs &= _HIGH8
+        folded = differs[:, 0].copy()
+        for w in range(1, n_words):
+            folded |= differs[:, w] >> np.uint64(w)
+        count = 8 * n_words - np.bitwise_count(folded).astype(np.int8)
         agree[start : start + _AGREE_CHUNK] = count
-        keep[start : start + _AGREE_CHUNK] = ~earlier & (count >= _MIN_AGREE) & (a != b)
+        kept = (count >= _MIN_AGREE) & (a != b)
+        if words:
+            # bit 15 of a lane set iff either of its bytes differs; then the set bits are
+            # the earlier lanes (bands) that agree
+            lanes = differs[:, words]
+            lanes |= lanes << np.uint64(8)
+            lanes &= mask
+            lanes ^= mask
+            met = lanes[:, 0].copy()
+            for column in range(1, len(words)):
+                met |= lanes[:, column]
+            kept &= met == 0
+        keep[start : start + _AGREE_CHUNK] = kept
     return keep, agree
 
 
@@ -389,8 +473,7 @@ def _bounded_bucket_pairs(
     order: np.ndarray,
     starts: np.ndarray,
     sizes: np.ndarray,
-    posts: np.ndarray,
-    tie: np.ndarray,
+    preference: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sliding-window and pivot pairs of huge buckets (positions in `order`'s frame)."""
     bucket = np.repeat(np.arange(sizes.size), sizes)
@@ -401,7 +484,9 @@ def _bounded_bucket_pairs(
         lefts.append(members[:-step][same])
         rights.append(members[step:][same])
     # pivots: the most posted texts of each bucket, each paired with all of its bucket
-    by_posts = np.lexsort((tie[members], -posts[members], bucket))
+    # one key per member (preference ranks are distinct): a lexsort of the bucket, posts
+    # and tie cost seven times more
+    by_posts = np.argsort(bucket * preference.size + preference[members])
     first = np.cumsum(sizes) - sizes
     n_pivots = np.minimum(sizes, _PIVOTS)
     pivot_at = by_posts[run_positions(first, n_pivots)]
