@@ -15,6 +15,8 @@ from campaign_detect.entities import (
     extract_urls,
 )
 from campaign_detect.schema import POST_SCHEMA
+from campaign_detect.synth import SynthData
+from campaign_detect.synth.assemble import assemble
 
 
 def _as_datetime(value: Any) -> datetime:
@@ -73,3 +75,17 @@ def make_posts(rows: list[dict[str, Any]]) -> pl.DataFrame:
 def posts_factory():
     """The `make_posts` builder, as a fixture."""
     return make_posts
+
+
+def planted(n_posts: int, seed: int, kinds: list[str], scale: float | None = None) -> SynthData:
+    """Synth posts of two weeks from 2023-09-18 holding only `kinds` (at `scale`, by default
+    their size at `n_posts`), for the tests that scan one planted kind beside others."""
+    return assemble(
+        n_posts,
+        seed=seed,
+        origin=datetime(2023, 9, 18, tzinfo=UTC),
+        days=14,
+        kinds=kinds,
+        ctx_extra={},
+        scale=n_posts / 100_000 if scale is None else scale,
+    )

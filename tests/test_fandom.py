@@ -10,15 +10,14 @@ by the other fans' everyday posts, so it is the release tag that shows the momen
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import planted
 
 from campaign_detect import scan
 from campaign_detect.synth import write
-from campaign_detect.synth.assemble import assemble
 
 CAMPAIGNS = ("small_script", "tagstack_flood")
 
@@ -27,15 +26,7 @@ CAMPAIGNS = ("small_script", "tagstack_flood")
 def test_fandom_is_not_reported_and_the_pushes_beside_it_are(
     tmp_path: Path, n_posts: int, seed: int
 ) -> None:
-    data = assemble(
-        n_posts,
-        seed=seed,
-        origin=datetime(2023, 9, 18, tzinfo=UTC),
-        days=14,
-        kinds=["fandom_comeback", *CAMPAIGNS],
-        ctx_extra={},
-        scale=n_posts / 100_000,
-    )
+    data = planted(n_posts, seed, ["fandom_comeback", *CAMPAIGNS])
     truth = data.truth.with_columns(pl.col("account").str.to_lowercase())
     result = scan(str(write(data, tmp_path, fmt="parquet")["posts"]))
     flagged = set(result.members["account"].str.to_lowercase())

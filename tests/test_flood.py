@@ -8,29 +8,20 @@ accounts flooding one fresh tag for about five hours), not any evaluation genera
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import planted
 
 from campaign_detect import scan
 from campaign_detect.synth import write
-from campaign_detect.synth.assemble import assemble
 
 
 @pytest.mark.parametrize("seed", [3, 4])
 def test_flood_is_one_cluster_ranked_first(tmp_path: Path, seed: int) -> None:
     # scale 1: the planted groups at their 100k-post size (150 flood accounts) in 30k posts
-    data = assemble(
-        30_000,
-        seed=seed,
-        origin=datetime(2023, 9, 18, tzinfo=UTC),
-        days=14,
-        kinds=["tagstack_flood", "news_burst", "daily_hashtag"],
-        ctx_extra={},
-        scale=1.0,
-    )
+    data = planted(30_000, seed, ["tagstack_flood", "news_burst", "daily_hashtag"], scale=1.0)
     flood = data.truth.filter(pl.col("group") == "tagstack_flood")["account"].str.to_lowercase()
     assert flood.len() == 150
     result = scan(str(write(data, tmp_path, fmt="parquet")["posts"]))

@@ -12,14 +12,12 @@ finds the pool, so that whoever fixes it makes it a plain assertion. The crowds 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import polars as pl
 import pytest
+from conftest import planted
 
 from campaign_detect import scan
 from campaign_detect.synth import write
-from campaign_detect.synth.assemble import assemble
 
 CROWDS = ("viral_phrase", "daily_hashtag")
 
@@ -27,15 +25,7 @@ CROWDS = ("viral_phrase", "daily_hashtag")
 @pytest.fixture(scope="module", params=[(60_000, 6), (100_000, 7)], ids=["60k", "100k"])
 def scanned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     n_posts, seed = request.param
-    data = assemble(
-        n_posts,
-        seed=seed,
-        origin=datetime(2023, 9, 18, tzinfo=UTC),
-        days=14,
-        kinds=["rotating_pool", *CROWDS],
-        ctx_extra={},
-        scale=n_posts / 100_000,
-    )
+    data = planted(n_posts, seed, ["rotating_pool", *CROWDS])
     path = write(data, tmp_path_factory.mktemp("pool"), fmt="parquet")["posts"]
     truth = data.truth.with_columns(pl.col("account").str.to_lowercase())
     flagged = set(scan(str(path)).members["account"].str.to_lowercase())
