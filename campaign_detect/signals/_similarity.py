@@ -169,8 +169,8 @@ def candidate_pairs(
     chance meetings before the costly exact cosine. A bucket (texts agreeing on a band) of
     more than `max_bucket` texts is not expanded into all its pairs: each of its texts is
     compared with the bucket's `_PIVOTS` most posted texts and with its `_WINDOW` neighbours
-    when the bucket is sorted by another band, so similar texts, which agree on more bands,
-    still meet.
+    in text order; similar texts, which agree on more bands, are likely to meet in another
+    band whose bucket is small enough.
     """
     n = words.shape[0]
     rows, signatures = _signatures(words, 2 * _BANDS, seed)
@@ -477,7 +477,7 @@ def _bounded_bucket_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sliding-window and pivot pairs of huge buckets (positions in `order`'s frame)."""
     bucket = np.repeat(np.arange(sizes.size), sizes)
-    members = order[run_positions(starts, sizes)]  # (key, other band, tie) order
+    members = order[run_positions(starts, sizes)]  # by bucket, then text order
     lefts, rights = [], []
     for step in range(1, _WINDOW + 1):
         same = bucket[step:] == bucket[:-step]
