@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
+from campaign_detect import scan
 from campaign_detect.entities import (
     canonical_urls,
     extract_hashtags,
@@ -15,7 +17,7 @@ from campaign_detect.entities import (
     extract_urls,
 )
 from campaign_detect.schema import POST_SCHEMA
-from campaign_detect.synth import SynthData
+from campaign_detect.synth import SynthData, write
 from campaign_detect.synth.assemble import assemble
 
 
@@ -89,3 +91,12 @@ def planted(n_posts: int, seed: int, kinds: list[str], scale: float | None = Non
         ctx_extra={},
         scale=n_posts / 100_000 if scale is None else scale,
     )
+
+
+def flagged_by_group(data: SynthData, directory: Path) -> tuple[dict[str, set[str]], set[str]]:
+    """Scan `data` (written as Parquet into `directory`): each planted group's accounts and
+    the accounts the default scan reports, all as lower-case keys."""
+    truth = data.truth.with_columns(pl.col("account").str.to_lowercase())
+    groups = {str(group): set(part["account"]) for (group,), part in truth.group_by("group")}
+    result = scan(str(write(data, directory, fmt="parquet")["posts"]))
+    return groups, set(result.members["account"].str.to_lowercase())

@@ -12,12 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import pytest
-from conftest import planted
-
-from campaign_detect import scan
-from campaign_detect.synth import write
+from conftest import flagged_by_group, planted
 
 CAMPAIGNS = ("small_script", "tagstack_flood")
 
@@ -26,13 +22,12 @@ CAMPAIGNS = ("small_script", "tagstack_flood")
 def test_fandom_is_not_reported_and_the_pushes_beside_it_are(
     tmp_path: Path, n_posts: int, seed: int
 ) -> None:
-    data = planted(n_posts, seed, ["fandom_comeback", *CAMPAIGNS])
-    truth = data.truth.with_columns(pl.col("account").str.to_lowercase())
-    result = scan(str(write(data, tmp_path, fmt="parquet")["posts"]))
-    flagged = set(result.members["account"].str.to_lowercase())
-    fans = set(truth.filter(pl.col("group") == "fandom_comeback")["account"])
+    groups, flagged = flagged_by_group(
+        planted(n_posts, seed, ["fandom_comeback", *CAMPAIGNS]), tmp_path
+    )
+    fans = groups["fandom_comeback"]
     assert len(fans) >= 50
     assert len(fans & flagged) <= 0.02 * len(fans)
     for kind in CAMPAIGNS:
-        accounts = set(truth.filter(pl.col("group") == kind)["account"])
+        accounts = groups[kind]
         assert len(accounts & flagged) >= 0.9 * len(accounts), kind

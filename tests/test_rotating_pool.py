@@ -12,12 +12,8 @@ finds the pool, so that whoever fixes it makes it a plain assertion. The crowds 
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
-from conftest import planted
-
-from campaign_detect import scan
-from campaign_detect.synth import write
+from conftest import flagged_by_group, planted
 
 CROWDS = ("viral_phrase", "daily_hashtag")
 
@@ -26,27 +22,20 @@ CROWDS = ("viral_phrase", "daily_hashtag")
 def scanned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     n_posts, seed = request.param
     data = planted(n_posts, seed, ["rotating_pool", *CROWDS])
-    path = write(data, tmp_path_factory.mktemp("pool"), fmt="parquet")["posts"]
-    truth = data.truth.with_columns(pl.col("account").str.to_lowercase())
-    flagged = set(scan(str(path)).members["account"].str.to_lowercase())
-    return truth, flagged
-
-
-def _group(truth: pl.DataFrame, kind: str) -> set[str]:
-    return set(truth.filter(pl.col("group") == kind)["account"])
+    return flagged_by_group(data, tmp_path_factory.mktemp("pool"))
 
 
 @pytest.mark.xfail(strict=True, reason="issue 11: a rotating pool forms no candidate")
 def test_a_rotating_pool_is_found(scanned) -> None:
-    truth, flagged = scanned
-    pool = _group(truth, "rotating_pool")
+    groups, flagged = scanned
+    pool = groups["rotating_pool"]
     assert len(pool) >= 12
     assert len(pool & flagged) >= 0.9 * len(pool)
 
 
 def test_the_crowds_beside_the_pool_are_not_reported(scanned) -> None:
-    truth, flagged = scanned
+    groups, flagged = scanned
     for kind in CROWDS:
-        crowd = _group(truth, kind)
+        crowd = groups[kind]
         assert len(crowd) >= 30, kind
         assert len(crowd & flagged) <= 0.02 * len(crowd), kind
