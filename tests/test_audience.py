@@ -173,3 +173,35 @@ def test_two_leftover_accounts_are_no_audience() -> None:
     rows = _moments(push, "freshtag", 4, "script")
     # the cluster holds 38 of the 40: the two others act like them, but are no audience
     assert _verdict(rows, push[:38]) != "crowd"
+
+
+@pytest.mark.parametrize("size", [20, 60])
+def test_the_rest_of_an_operation_is_not_the_audience_of_its_part(size: int) -> None:
+    # one operation tagging @admin.slot on the busy #derby in two waves at the same moments,
+    # each wave its own cluster: the other wave co-posts with this one as densely as it
+    # does within itself, but it is no audience (it came to #derby with the same target,
+    # and posts neither anywhere else); the tag's regulars, who use it every day, are
+    regulars = [f"fan{i}" for i in range(12)]
+    others = [
+        {"account": a, "ts": T0 + timedelta(hours=i), "text": "lunch #derby"}
+        for i, a in enumerate(regulars)
+    ]
+    wave = [f"push{i}" for i in range(2 * size)]
+    rows = _moments(wave, "derby", 5, "gacor @admin.slot") + others + _usual(regulars, "derby")
+    assert _verdict(rows, wave[:size]) == "campaign"
+
+
+@pytest.mark.parametrize("size", [30, 90])
+def test_newcomers_joining_a_crowd_on_its_usual_tag_leave_it_a_crowd(size: int) -> None:
+    # hard negative, the mirror case: the tag's regulars react at the moments with the
+    # same two tags as newcomers who never post them otherwise; the members hold their
+    # usual share of #derby, so the newcomers are its audience too and half of the
+    # regulars is still a crowd
+    fans = [f"fan{i}" for i in range(2 * size)]
+    newcomers = [f"new{i}" for i in range(size)]
+    rows = (
+        _moments(fans, "derby", 5, "gol #final")
+        + _moments(newcomers, "derby", 5, "gol #final")
+        + _usual(fans, "derby")
+    )
+    assert _verdict(rows, fans[:size]) == "crowd"

@@ -22,6 +22,10 @@ For each final cluster:
    members: how densely members co-post with outsiders, relative to among themselves
    (1: the members are exchangeable with the object's other users at those times; 0: no
    outsider posts near them, or none at all);
+   On an object the members surge on, outsiders doing the cluster's own act (the object
+   with another pushed object in one post, by an account that posts the object nowhere
+   else) are left out: they are the rest of an operation, not the object's audience
+   (`_without_same_act`);
 4. bounds on each ``rho`` from resampling the outsiders as accounts (a Poisson bootstrap,
    5% and 95%): a couple of leftover accounts are no audience and decide nothing, hundreds
    reacting at the same moments are one; an object nobody else posts near the window
@@ -42,7 +46,8 @@ modelled here; the account-rhythm null of `score` still applies). Known failure 
 crowd that is the *whole* audience of its object (a fresh tag used only by the crowd) has
 no outsiders, so the test cannot tell it from a flood and leaves it to the repetition
 rule; a campaign whose *other* members (not in this cluster) or organic adopters post the
-same object at the same time reads as explained, since they are outsiders to this cluster.
+same object at the same time reads as explained, since they are outsiders to this cluster,
+unless they do the cluster's own act on an object the members surge on.
 """
 
 from __future__ import annotations
@@ -168,8 +173,11 @@ def audience_ratios(
     pushed = _pushed_objects(_synchronised(mine, window_s), windows)
     if pushed.is_empty():
         return _undecided(windows)
-    near = _near(pushed, obj, membership, int(block.total_seconds()))
-    ratios = _ratios(near, window_s, seed, _surging(pushed, obj, membership, near))
+    block_s = int(block.total_seconds())
+    near = _near(pushed, obj, membership, block_s)
+    surging = _surging(pushed, obj, membership, near)
+    near = _without_same_act(near, obj, surging)
+    ratios = _ratios(near, window_s, seed, surging)
     return windows.select("cluster").join(ratios, on="cluster", how="left")
 
 
@@ -275,6 +283,48 @@ def _near(
             pl.struct("cluster", "kind", "object").rank("dense").cast(pl.Int64).alias("pg"),
         )
         .unique(["pg", "pidx"])
+    )
+
+
+def _without_same_act(near: pl.DataFrame, obj: pl.DataFrame, surging: pl.DataFrame) -> pl.DataFrame:
+    """`near` without the outsider posts that do the cluster's own act on an object that is
+    foreign to members and outsider alike: on a pushed object the members surge on (they
+    came to it for this moment), an outsider's post that carries it together with another
+    object the cluster pushes, by an account that posts the object nowhere else in the data.
+
+    Such outsiders are not the object's audience but more of the same act: the rest of an
+    operation split over several clusters (a hijack in waves of recruited accounts, each
+    wave its own cluster, all tagging one target on a popular tag they never use). Without
+    this, each wave reads as explained by the others (`docs/scoring.md`). An audience
+    reacting to a moment is left whole: on an object the members do not surge on (their
+    usual tag, a fresh tag nobody posts elsewhere) nothing is removed, and the object's
+    usual users, who post it at other times too, always stay."""
+    combined = (  # posts carrying two or more of the cluster's pushed objects
+        near.group_by("cluster", "pidx")
+        .agg(pl.col("pg").n_unique().alias("n_pushed"))
+        .filter(pl.col("n_pushed") >= 2)
+        .select("cluster", "pidx", pl.lit(True).alias("combined"))
+    )
+    surged = surging.filter("surge")
+    everywhere = (
+        obj.join(surged.select("kind", "object").unique(), on=["kind", "object"], how="semi")
+        .group_by("kind", "object", "account")
+        .agg(pl.len().alias("n_all"))
+    )
+    newcomers = (  # on a surged object: accounts whose every post of it is near the window
+        near.join(surged, on=["cluster", "kind", "object"])
+        .group_by("pg", "kind", "object", "account")
+        .agg(pl.len().alias("n_here"))
+        .join(everywhere, on=["kind", "object", "account"])
+        .filter(pl.col("n_here") == pl.col("n_all"))
+        .select("pg", "account", pl.lit(True).alias("newcomer"))
+    )
+    same_act = pl.col("combined").fill_null(False) & pl.col("newcomer").fill_null(False)
+    return (
+        near.join(combined, on=["cluster", "pidx"], how="left")
+        .join(newcomers, on=["pg", "account"], how="left")
+        .filter(pl.col("member") | ~same_act)
+        .drop("combined", "newcomer")
     )
 
 
@@ -426,7 +476,8 @@ def _bootstrap_bounds(
     """Lower and upper `level` bounds of each group's density ratio when the outsiders are
     resampled as accounts (a Poisson bootstrap over outsider accounts): two leftover
     accounts are no audience and decide nothing, a few hundred reacting at the same
-    moments are one. A group without outsiders has both bounds 0."""
+    moments are one. A group without outsiders has both bounds 0. Each group draws from its
+    own stream (`seed`, group), so its bounds do not depend on the other groups' sizes."""
     t = near["t"].to_numpy()
     order, fwd, _ = _sorted_counts(pg, member, t, window_s)
     partners = np.zeros(len(t), dtype=np.int64)
@@ -444,11 +495,12 @@ def _bootstrap_bounds(
     )
     low = np.zeros(n_groups)
     high = np.zeros(n_groups)
-    rng = np.random.default_rng(seed)
     for (group,), part in outsiders.group_by("pg", maintain_order=True):
         gi = int(group)  # type: ignore[call-overload]
         if not inside[gi] > 0:
             continue
+        # each group its own stream: one cluster's bounds never move with another's audience
+        rng = np.random.default_rng([seed, gi])
         weights = rng.poisson(1.0, size=(draws, part.height)).astype(np.float64)
         mx_star = weights @ part["mx"].to_numpy().astype(np.float64)
         x_star = weights @ part["x"].to_numpy().astype(np.float64)
