@@ -290,7 +290,7 @@ def spark_candidates(spark: SparkSession) -> CandidateRunner:
        best partners;
     3. a pair is kept when either end was flagged or it is a close pivot pair (the union of
        the flagged ends and the close pairs, as `local_candidates` ORs its flags): only the
-       kept pairs, with how many met pairs each stands for, come back.
+       kept pairs (one integer each), with how many met pairs each stands for, come back.
 
     Memory per task: `n` and `m` grow with the rows and with the pairs (`met_pair_bound`,
     counted on the driver before any pair is made; the met pairs, counted after step 1),
@@ -302,6 +302,7 @@ def spark_candidates(spark: SparkSession) -> CandidateRunner:
     """
 
     def run(signed: Signed, max_bucket: int) -> Kept:
+        from pyspark import StorageLevel
         from pyspark.sql import functions as F
 
         texts = texts_table(signed.take(), signed.preference)
@@ -317,7 +318,11 @@ def spark_candidates(spark: SparkSession) -> CandidateRunner:
         ).withColumn("band", F.col("band").cast("long"))
         rows = exploded.withColumn(_BUCKET, F.pmod(F.xxhash64("band", "key"), F.lit(pieces)))
         met = _by_bucket(rows, pieces).applyInArrow(_band_kernel(max_bucket), _ddl(_MET_WIRE))
-        met = met.persist()  # read by the counts, both ends and the close pairs
+        # read by the counts, both ends and the close pairs; on disk, not in the executors'
+        # heap: at 1M posts the pairs met are tens of millions of rows, and with them cached
+        # in memory (and the kept pairs collected as two integers) a 1 GiB local[2] JVM ran
+        # out of heap in the last step (`bench/RESULTS.md`, 2026-12-03)
+        met = met.persist(StorageLevel.DISK_ONLY)
         try:
             counts = _frame(met.filter(F.col("entry") < 0).toArrow(), BAND_STATS_SCHEMA)
             bands = counts.group_by("band").agg(pl.all().sum())
@@ -347,23 +352,22 @@ def spark_candidates(spark: SparkSession) -> CandidateRunner:
                 _partner_kernel(n_texts), _ddl(KEPT_SCHEMA)
             )
             close = pairs.filter(F.col("close")).select(*KEPT_SCHEMA)
-            kept = flagged.unionByName(close).groupBy("left", "right")
+            # each kept pair once, as one integer (what comes back to the driver), with the
+            # number of distinct met pairs behind it
+            pair = F.least("left", "right") * F.lit(n_texts) + F.greatest("left", "right")
+            kept = flagged.unionByName(close).groupBy(pair.alias("pair"))
             found = kept.agg(F.countDistinct("entry").alias("n_entries"))
             out = _frame(found.toArrow(), _KEPT_WIRE)
         finally:
             met.unpersist()
         n_skipped = skipped_pairs(bands["n_excess"]) + n_met - int(out["n_entries"].sum())
-        return Kept(
-            out["left"].to_numpy(),
-            out["right"].to_numpy(),
-            int(bands["n_bounded"].sum()),
-            n_skipped,
-        )
+        codes = out["pair"].to_numpy()
+        return Kept(codes // n_texts, codes % n_texts, int(bands["n_bounded"].sum()), n_skipped)
 
     return run
 
 
-_KEPT_WIRE: dict[str, pl.DataType] = {n: pl.Int64() for n in ("left", "right", "n_entries")}
+_KEPT_WIRE: dict[str, pl.DataType] = {n: pl.Int64() for n in ("pair", "n_entries")}
 
 
 def _band_kernel(max_bucket: int) -> Any:
