@@ -29,12 +29,12 @@ hash). Every measurement then runs in a fresh Python process, so its peak reside
 detected from the name as the CLI does; ``.csv.gz`` included): ``bench/grow.py`` builds a
 larger one from time-shifted copies of a file.
 
-``--engine spark`` runs ``coaction``, ``bursts`` and ``scan`` with their Spark runners
-(``--spark-master``, default ``local[2]``); the session is started before the clock and its
-start-up time is in the notes. The peak RSS is then the Python driver's alone: the JVM (in
-``local[N]`` the executors too) is another process, and the notes give its peak
-(``VmHWM``), the largest Spark Python worker's, and, for a local master, the shuffle
-written and read (summed over the tasks in the session's event log, written under
+``--engine spark`` runs ``coaction``, ``bursts``, ``templates`` and ``scan`` with their
+Spark runners (``--spark-master``, default ``local[2]``); the session is started before the
+clock and its start-up time is in the notes. The peak RSS is then the Python driver's
+alone: the JVM (in ``local[N]`` the executors too) is another process, and the notes give
+its peak (``VmHWM``), the largest Spark Python worker's, and, for a local master, the
+shuffle written and read (summed over the tasks in the session's event log, written under
 ``bench/out/spark-events``). The local JVM gets ``--driver-memory`` 2g
 (``BENCH_SPARK_DRIVER_MEMORY`` to change it).
 
@@ -170,7 +170,7 @@ class _StageMeter:
         ]
 
 
-_SPARK_STAGES = ("coaction", "bursts", "scan")  # the stages with a Spark runner
+_SPARK_STAGES = ("coaction", "bursts", "templates", "scan")  # the stages with a Spark runner
 _EVENT_LOG = ROOT / "bench" / "out" / "spark-events"  # git-ignored, like the inputs
 
 
@@ -311,7 +311,10 @@ def _worker(stage: str, path: Path, engine: str, master: str) -> dict:
             out["notes"] = f"{bursts.height} bursts"
         elif stage == "templates":
             templates = template_groups(
-                posts, threshold=config.template_threshold, seed=config.seed
+                posts,
+                threshold=config.template_threshold,
+                seed=config.seed,
+                runner=_candidates(spark),
             )
             seconds = time.perf_counter() - start
             st = templates.stats
@@ -350,6 +353,15 @@ def _pairs(spark: object | None):
     from campaign_detect.signals.spark import spark_pair_totals
 
     return spark_pair_totals(spark)  # type: ignore[arg-type]
+
+
+def _candidates(spark: object | None):
+    """The template candidate runner of `spark` (None: the local one)."""
+    if spark is None:
+        return None
+    from campaign_detect.signals.spark import spark_candidates
+
+    return spark_candidates(spark)  # type: ignore[arg-type]
 
 
 def _bursts(spark: object | None):

@@ -197,9 +197,9 @@ class ScanConfig:
     )
     engine: str = _setting(
         ENGINES[0],
-        "Where co-action's post pairs and the bursts are computed: local (this machine) or "
-        "spark (a Spark session, e.g. --spark-master spark://HOST:7077); the result is the "
-        "same.",
+        "Where co-action's post pairs, the bursts and the template candidates are computed: "
+        "local (this machine) or spark (a Spark session, e.g. --spark-master "
+        "spark://HOST:7077); the result is the same.",
     )
     # kept last: tells a reader which keys came from a file
     source: str | None = field(default=None, compare=False)

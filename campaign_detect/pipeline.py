@@ -32,6 +32,7 @@ from campaign_detect.score import Selection, score_clusters, select_clusters
 from campaign_detect.score.audience import audience_ratios
 from campaign_detect.signals import (
     BurstRunner,
+    CandidateRunner,
     CoactionResult,
     PairTotals,
     Signals,
@@ -214,7 +215,7 @@ def scan(
             return _on_spark(source, config, progress, spark)
         if spark is not None:
             raise InputError("a Spark session or master was given: set engine='spark' to use it")
-        return _scan(source, config, progress, None, None)
+        return _scan(source, config, progress, None, None, None)
     except MemoryError as exc:
         raise AnalysisError(
             "ran out of memory; scan a shorter period (--since/--until), a narrower --window, "
@@ -228,12 +229,14 @@ def _on_spark(
     progress: ProgressCallback | None,
     spark: SparkSession | str | None,
 ) -> ScanResult:
-    """`_scan` with co-action's post pairs and the bursts on Spark: on the session `spark`, or
-    on one made for the master URL `spark` (stopped at the end), or the active or a local
-    one (None). Input paths on the cluster's file systems are fetched through it."""
+    """`_scan` with co-action's post pairs, the bursts and the template candidates on Spark:
+    on the session `spark`, or on one made for the master URL `spark` (stopped at the end),
+    or the active or a local one (None). Input paths on the cluster's file systems are
+    fetched through it."""
     from campaign_detect.signals.spark import (
         load_through_spark,
         spark_bursts,
+        spark_candidates,
         spark_pair_totals,
         spark_session,
     )
@@ -244,7 +247,8 @@ def _on_spark(
             paths = [source] if isinstance(source, str | os.PathLike) else source
             load = partial(load_posts, keep_columns=config.extra_objects, progress=progress)
             source = load_through_spark(session, [os.fspath(p) for p in paths], load)
-        return _scan(source, config, progress, spark_pair_totals(session), spark_bursts(session))
+        runners = spark_pair_totals(session), spark_bursts(session), spark_candidates(session)
+        return _scan(source, config, progress, *runners)
     finally:
         if isinstance(spark, str):
             session.stop()
@@ -256,10 +260,17 @@ def _scan(
     progress: ProgressCallback | None,
     pairs: PairTotals | None,
     bursts: BurstRunner | None,
+    templates: CandidateRunner | None,
 ) -> ScanResult:
     posts, stats = _loaded(source, config, progress)
     signals = detect_signals(
-        posts, config.signal_params(), progress=progress, stages=_STAGES, pairs=pairs, bursts=bursts
+        posts,
+        config.signal_params(),
+        progress=progress,
+        stages=_STAGES,
+        pairs=pairs,
+        bursts=bursts,
+        templates=templates,
     )
     report(progress, "clusters", 3, _STAGES)
     candidates = find_clusters(posts, signals, config.cluster_params())

@@ -5,8 +5,9 @@ processes on 127.0.0.1, and Spark Connect).
 Tests marked ``spark`` need the ``[spark]`` extra and Java 17+ and run with ``pytest -m spark``
 (`.ci/run` installs the extra and runs them; without either they are skipped with a message
 saying what is missing). The rest run everywhere:
-without pyspark, ``--engine spark`` must exit 2 with the install line, and the two pairing
-kernels must give the local result when run piece by piece, as Spark runs them.
+without pyspark, ``--engine spark`` must exit 2 with the install line, and the kernels of
+co-action, the bursts and the template candidates must give the local result when run piece
+by piece, as Spark runs them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -31,6 +33,21 @@ from campaign_detect import ScanConfig, scan
 from campaign_detect.cli import cli
 from campaign_detect.errors import InputError
 from campaign_detect.load import load_posts
+from campaign_detect.signals import _similarity
+from campaign_detect.signals._similarity import (
+    KEPT_SCHEMA,
+    KEY_COLUMNS,
+    PACKED_COLUMNS,
+    CandidateRunner,
+    Kept,
+    Signed,
+    band_piece,
+    candidate_pairs,
+    partner_piece,
+    skipped_pairs,
+    texts_table,
+    word_matrix,
+)
 from campaign_detect.signals.bursts import (
     BurstRules,
     bin_cells,
@@ -45,6 +62,7 @@ from campaign_detect.signals.coaction import (
     pair_totals,
     sweep_pairs,
 )
+from campaign_detect.signals.templates import _distinct_texts, _read_posts
 from campaign_detect.synth import generate, write
 
 ROOT = Path(__file__).parent.parent
@@ -211,6 +229,123 @@ def test_the_burst_kernels_run_piece_by_piece_give_the_local_bursts(tmp_path):
     assert not detect_bursts(posts, runner=own_floors).equals(local)
 
 
+# band rows into three pieces of whole buckets, as `spark_candidates` hashes them
+BY_BUCKET = (pl.col("key").hash(7) + pl.col("band")) % 3
+
+
+def _template_words(posts: pl.DataFrame) -> tuple:
+    """What `template_groups` hands `candidate_pairs`: the distinct texts' word matrix and
+    their post counts."""
+    texts, _ = _distinct_texts(_read_posts(posts))
+    return word_matrix(texts["key"]).matrix, texts["n_posts"].to_numpy()
+
+
+def _band_rows(texts: pl.DataFrame) -> pl.DataFrame:
+    """One row per text and band, as the Spark runner explodes `texts_table`."""
+    return pl.concat(
+        texts.select(pl.lit(band, pl.Int64).alias("band"), pl.col(name).alias("key"), "idx").hstack(
+            texts.select("pref", *PACKED_COLUMNS)
+        )
+        for band, name in enumerate(KEY_COLUMNS)
+    )
+
+
+def _candidates_in_pieces(band_piece_of: pl.Expr, seen: list | None = None) -> CandidateRunner:
+    """A `CandidateRunner` doing what `spark_candidates` does, without Spark: the band rows
+    cut into pieces by `band_piece_of` (an expression), the pair ends into pieces of whole
+    texts, each piece's kernel called alone, the results concatenated in no set order.
+    Each band piece's counts go to `seen`, with the pairs met and kept."""
+
+    def run(signed: Signed, max_bucket: int) -> Kept:
+        rows = _band_rows(texts_table(signed.take(), signed.preference))
+        rows = rows.with_columns(band_piece_of.alias("piece"))
+        parts = [
+            band_piece(rows.filter(pl.col("piece") == r).drop("piece"), max_bucket, r << 40)
+            for r in (2, 0, 1)
+        ]
+        met = pl.concat([part[0] for part in parts])
+        per_piece = pl.concat([part[1] for part in parts])
+        counts = per_piece.group_by("band").agg(pl.all().sum())
+        assert counts["n_pairs"].sum() == met.height
+        ends = pl.concat(
+            met.select(
+                "entry",
+                "left",
+                "right",
+                pl.col(node).alias("node"),
+                "agree",
+                pl.col(f"{partner}_pref").alias("partner_pref"),
+            )
+            for node, partner in (("left", "right"), ("right", "left"))
+        )
+        n = signed.preference.size
+        flagged = [partner_piece(ends.filter(pl.col("node") % 4 == r), n) for r in (3, 1, 0, 2)]
+        close = met.filter("close").select(list(KEPT_SCHEMA))
+        kept = pl.concat([*flagged, close]).unique("entry")
+        if seen is not None:
+            seen.append((per_piece, met.height, kept.height))
+        n_skipped = skipped_pairs(counts["n_excess"]) + met.height - kept.height
+        n_bounded = int(counts["n_bounded"].sum())
+        return Kept(kept["left"].to_numpy(), kept["right"].to_numpy(), n_bounded, n_skipped)
+
+    return run
+
+
+@pytest.mark.parametrize("max_bucket", [3, 5, 100])
+def test_the_candidate_kernels_run_piece_by_piece_give_the_local_candidates(
+    tmp_path, max_bucket, monkeypatch
+):
+    # what `spark_candidates` does, without Spark: band pairs per piece of whole buckets,
+    # the partner cap per piece of whole texts' ends. Most texts are posted once (ties
+    # broken by the seeded tie), the small max_bucket makes many huge buckets (of fewer
+    # than nine texts too, whose window and pivot pairs outnumber their pairs), and small
+    # steps make the cap merge its keys many times
+    monkeypatch.setattr(_similarity, "_CUT_KEYS", 5_000)
+    words, n_posts = _template_words(
+        load_posts(write(generate(4_000, seed=3), tmp_path)["posts"]).posts
+    )
+    assert (n_posts == 1).mean() > 0.9
+    local = candidate_pairs(words, n_posts, max_bucket=max_bucket, seed=0)
+    seen: list = []
+    pieces = candidate_pairs(
+        words, n_posts, max_bucket=max_bucket, seed=0, runner=_candidates_in_pieces(BY_BUCKET, seen)
+    )
+    [(_, n_met, n_kept)] = seen
+    assert local.pairs.shape[0] > 10_000
+    assert local.n_bounded > 0
+    assert n_kept < n_met  # the cap binds
+    assert np.array_equal(pieces.pairs, local.pairs)
+    assert (pieces.n_bounded, pieces.n_skipped) == (local.n_bounded, local.n_skipped)
+    # pieces that cut buckets apart would find other pairs
+    by_text = pl.col("idx") % 3
+    cut = candidate_pairs(
+        words, n_posts, max_bucket=max_bucket, seed=0, runner=_candidates_in_pieces(by_text)
+    )
+    assert not np.array_equal(cut.pairs, local.pairs)
+
+
+def test_pieces_clamp_the_skipped_pairs_per_band_as_the_local_engine_does():
+    # one script of 20 variants and five of 4 (words used by one text do not count, so each
+    # script's variants share every band): with max_bucket 3, the bucket of 20 skips pairs
+    # and each bucket of 4 makes more window and pivot pairs than its 6; the local engine
+    # clamps each band's sum at zero, so pieces must add up a band before clamping
+    sizes = [20, 4, 4, 4, 4, 4]
+    texts = [f"s{g}a s{g}b s{g}c s{g}d only{g}x{i}" for g, k in enumerate(sizes) for i in range(k)]
+    words = word_matrix(pl.Series(texts)).matrix
+    n_posts = np.ones(len(texts), dtype=np.int64)
+    local = candidate_pairs(words, n_posts, max_bucket=3, seed=0)
+    seen: list = []
+    runner = _candidates_in_pieces(BY_BUCKET, seen)
+    pieces = candidate_pairs(words, n_posts, max_bucket=3, seed=0, runner=runner)
+    assert local.n_bounded == 16 * len(sizes)  # each script's bucket, in every band
+    assert local.n_skipped == 16 * (20 * 19 // 2 - 19 - 18 - 2 * 20 - 5 * 7)  # clamped per band
+    assert np.array_equal(pieces.pairs, local.pairs)
+    assert (pieces.n_bounded, pieces.n_skipped) == (local.n_bounded, local.n_skipped)
+    [(per_piece, n_met, n_kept)] = seen
+    clamped_per_piece = skipped_pairs(per_piece["n_excess"]) + n_met - n_kept
+    assert clamped_per_piece > local.n_skipped  # the test tells the two apart
+
+
 # --- on Spark -----------------------------------------------------------------------------
 def _pyspark():
     return pytest.importorskip("pyspark", reason=NO_SPARK)
@@ -257,13 +392,48 @@ def synth_inputs(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.spark
 @pytest.mark.parametrize("size", ["3k", "30k"])
-def test_spark_json_equals_the_local_json(spark, synth_inputs, size):
+def test_spark_json_equals_the_local_json(spark, synth_inputs, size, monkeypatch):
+    import campaign_detect.signals.spark as engine
+
+    runs = []
+
+    def counted(session):
+        runner = spark_candidates(session)
+
+        def run(signed, max_bucket):
+            kept = runner(signed, max_bucket)
+            runs.append(kept.left.size)
+            return kept
+
+        return run
+
+    spark_candidates = engine.spark_candidates
+    monkeypatch.setattr(engine, "spark_candidates", counted)
     path = synth_inputs[size]
     local = _local_json(path)
     on_spark = json.loads(scan(str(path), ScanConfig(engine="spark"), spark=spark).to_json())
     assert local["signals"]["coaction_edges"] > 100
+    assert local["signals"]["templates"] > 0
     assert local["clusters"], "the synth input's planted campaigns are reported"
+    assert len(runs) == 1  # the template candidates were made on Spark
+    assert runs[0] > 100
     _same_apart_from_engine(on_spark, local)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("max_bucket", [3, 100])
+def test_spark_template_candidates_equal_the_local_ones(spark, synth_inputs, max_bucket):
+    from campaign_detect.signals.spark import spark_candidates
+
+    words, n_posts = _template_words(load_posts(synth_inputs["30k"]).posts)
+    local = candidate_pairs(words, n_posts, max_bucket=max_bucket, seed=0)
+    on_spark = candidate_pairs(
+        words, n_posts, max_bucket=max_bucket, seed=0, runner=spark_candidates(spark)
+    )
+    assert local.pairs.shape[0] > 10_000
+    assert local.n_bounded > 0
+    assert np.array_equal(on_spark.pairs, local.pairs)
+    assert (on_spark.n_bounded, on_spark.n_skipped) == (local.n_bounded, local.n_skipped)
 
 
 @pytest.mark.spark

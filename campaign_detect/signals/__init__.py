@@ -35,6 +35,7 @@ from campaign_detect.signals.coaction import (
 )
 from campaign_detect.signals.templates import (
     TEMPLATE_THRESHOLD,
+    CandidateRunner,
     TemplateResult,
     TemplateStats,
     template_groups,
@@ -47,6 +48,7 @@ __all__ = [
     "ENGINES",
     "OBJECT_KINDS",
     "BurstRunner",
+    "CandidateRunner",
     "CoactionResult",
     "PairTotals",
     "SignalParams",
@@ -66,8 +68,8 @@ NO_TEXT = (
     "the posts hold no text (no text column was found, or every text is empty): the "
     "template signal is off; co-action, bursts and clusters use the other objects"
 )
-# where co-action's post pairs are made and summed: this machine, or a Spark session (the
-# result is the same; `campaign_detect.signals.spark`)
+# where co-action's post pairs, the bursts and the template candidates are made: this
+# machine, or a Spark session (the result is the same; `campaign_detect.signals.spark`)
 ENGINES = ("local", "spark")
 # the second co-action window (see `SignalParams.wide_window`)
 WIDE_WINDOW = Duration.parse("1h", name="wide_window")
@@ -141,13 +143,15 @@ def detect_signals(
     stages: int = 3,
     pairs: PairTotals | None = None,
     bursts: BurstRunner | None = None,
+    templates: CandidateRunner | None = None,
 ) -> Signals:
     """Co-action at both windows, bursts and templates of `posts` (post schema).
 
     `progress` hears ``co-action``, ``bursts`` and ``templates`` as steps 0-2 of `stages`.
     `pairs` makes and sums co-action's post pairs (`coaction_edges`): on this machine when
     None, or on Spark with `campaign_detect.signals.spark.spark_pair_totals`; `bursts` finds
-    the bursts of the objects (`detect_bursts`' runner) likewise (`spark_bursts`).
+    the bursts of the objects (`detect_bursts`' runner) likewise (`spark_bursts`), and
+    `templates` the template candidates (`template_groups`' runner; `spark_candidates`).
     """
     report(progress, "co-action", 0, stages)
     rows = object_rows(posts, [*params.objects, *REPEATED_OBJECT_KINDS], params.extra_objects)
@@ -178,14 +182,16 @@ def detect_signals(
         runner=bursts,
     )
     report(progress, "templates", 2, stages)
-    templates = template_groups(posts, threshold=params.template_threshold, seed=params.seed)
+    groups = template_groups(
+        posts, threshold=params.template_threshold, seed=params.seed, runner=templates
+    )
     notices: tuple[str, ...] = () if _has_text(posts) else (NO_TEXT,)
-    if templates.stats.n_long_words:
+    if groups.stats.n_long_words:
         notices += (
-            f"{templates.stats.n_long_words} word(s) longer than {MAX_GRAM_CHARS} characters: "
+            f"{groups.stats.n_long_words} word(s) longer than {MAX_GRAM_CHARS} characters: "
             "templates compared only their first characters",
         )
-    return Signals(coaction, wide_coaction, found, templates, rows, notices)
+    return Signals(coaction, wide_coaction, found, groups, rows, notices)
 
 
 def _has_text(posts: pl.DataFrame) -> bool:

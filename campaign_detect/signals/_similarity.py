@@ -6,7 +6,10 @@ and polars: no Python loop runs per text or per pair.
 
 - `word_matrix`: the binary text x word matrix, the one structure everything else builds on.
 - `candidate_pairs`: MinHash-LSH over word sets (Broder 1997; bands of two minhashes),
-  with every bucket's work bounded.
+  with every bucket's work bounded. After signing, its two steps are kernels closed over a
+  key: a band's pairs (`_band_pairs`) over buckets, the partner cap (`_top_partners`) over
+  texts, so a `CandidateRunner` may run them on the whole frame (`local_candidates`) or per
+  piece (`band_piece`, `partner_piece`; on Spark, `campaign_detect.signals.spark`).
 - `feature_matrix`: the verification vectors (words and character 3-grams of words,
   clipped IDF, L2-normalised), built for the texts that have candidates only.
 - `verify`: exact cosines of the candidate pairs.
@@ -159,6 +162,7 @@ def candidate_pairs(
     *,
     max_bucket: int,
     seed: int,
+    runner: CandidateRunner | None = None,
 ) -> Candidates:
     """Pairs of texts whose word sets agree on an LSH band and on enough minhashes.
 
@@ -171,17 +175,72 @@ def candidate_pairs(
     compared with the bucket's `_PIVOTS` most posted texts and with its `_WINDOW` neighbours
     in text order; similar texts, which agree on more bands, are likely to meet in another
     band whose bucket is small enough.
+
+    The signatures are made here (they rank words of one vocabulary); the bands and the
+    partner cap are the `runner`'s (`local_candidates` when None; on Spark,
+    `campaign_detect.signals.spark.spark_candidates`), which gives the same pairs.
     """
     n = words.shape[0]
     rows, signatures = _signatures(words, 2 * _BANDS, seed)
     if rows.size < 2:
         return Candidates(np.empty((0, 2), dtype=np.int64), 0, 0)
     tie = np.random.default_rng(seed + 1).random(n)[rows]
-    posts = n_posts[rows]
-    bands = _met_pairs(signatures, posts, tie, max_bucket)
+    signed = Signed(signatures, _preference_ranks(n_posts[rows], tie, np.int64))
+    del signatures  # the runner takes them from `signed`, and frees them when it can
+    kept = (runner or local_candidates)(signed, max_bucket)
+    a, b = rows[kept.left], rows[kept.right]
+    # a window pair may also be a pivot pair of its bucket: keep each pair once
+    codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
+    return Candidates(np.column_stack([codes // n, codes % n]), kept.n_bounded, kept.n_skipped)
+
+
+class Signed:
+    """What a `CandidateRunner` pairs: the texts with a shared word (signature rows
+    ``0..m-1``), their 32 minhashes and their preference ranks (`_preference_ranks`: most
+    posted first, then the seeded tie).
+
+    The signatures are handed over once (`take`), so that a runner frees them as soon as
+    its bands are made: they are 128 bytes a text, held beside the bands' pairs otherwise.
+    """
+
+    def __init__(self, signatures: np.ndarray, preference: np.ndarray):
+        self._signatures: np.ndarray | None = signatures
+        self.preference = preference
+
+    def take(self) -> np.ndarray:
+        """The signatures (``(m, 32)`` uint32); this holder keeps no reference to them."""
+        signatures, self._signatures = self._signatures, None
+        if signatures is None:
+            raise RuntimeError("the signatures were taken already")
+        return signatures
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A runner's candidates: the pairs kept by the partner cap (signature-row positions; a
+    pair met both as a window and as a pivot pair of a bucket may be there twice) and the
+    bounding counts of `Candidates`."""
+
+    left: np.ndarray
+    right: np.ndarray
+    n_bounded: int
+    n_skipped: int
+
+
+# the band pairs and the partner cap of `Signed` texts: `local_candidates`, or on Spark
+# `campaign_detect.signals.spark.spark_candidates`; both call `_band_pairs` on whole
+# buckets and `_top_partners` on whole texts' pair ends
+CandidateRunner = Callable[[Signed, int], Kept]
+
+
+def local_candidates(signed: Signed, max_bucket: int) -> Kept:
+    """The pairs of all bands and their partner cap, on this machine (a `CandidateRunner`)."""
+    signatures = signed.take()
+    bands = _met_pairs(signatures, signed.preference, max_bucket)
     del signatures  # freed before the bands' pairs are joined
     n_bounded = sum(found.n_bounded for found in bands)
-    n_skipped = sum(found.n_skipped for found in bands)
+    n_skipped = skipped_pairs([found.n_excess for found in bands])
     offsets = np.cumsum([0] + [found.left.size for found in bands])
     # pairs with a bucket's pivot that agree closely always stay: they tie a huge script
     # to its likely centre; the others (most pivot pairs, nearly all of them dissimilar)
@@ -197,24 +256,142 @@ def candidate_pairs(
     left = _joined(parts.pop("left"))
     right = _joined(parts.pop("right"))
     agree = _joined(parts.pop("agree"))
-    top = _top_partners(left, right, agree, posts, tie, rows.size)
+    n = signed.preference.size
+    of_left, of_right = _top_partners(
+        [(left, right, agree), (right, left, agree)], _partner_ranks(signed.preference, n), n, n
+    )
+    top = of_left | of_right
+    del of_left, of_right
     top[pivotal_close] = True
     kept = np.flatnonzero(top)  # then gathers: cheaper than masks of scattered pairs
     n_skipped += int(left.size - kept.size)
-    a, b = rows[left.take(kept)], rows[right.take(kept)]
-    # a window pair may also be a pivot pair of its bucket: keep each pair once
-    codes = np.sort(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
-    codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
-    return Candidates(np.column_stack([codes // n, codes % n]), n_bounded, n_skipped)
+    return Kept(left.take(kept), right.take(kept), n_bounded, n_skipped)
 
 
-def _met_pairs(
-    signatures: np.ndarray, posts: np.ndarray, tie: np.ndarray, max_bucket: int
-) -> list[_BandPairs]:
+# What a runner that splits the work ships, as frames of integers: the texts (`texts_table`),
+# then one row per text and band (`BAND_ROW_SCHEMA`) cut into pieces of whole buckets for
+# `band_piece`, whose pairs (`MET_SCHEMA`) become two pair ends each (`ENDS_SCHEMA`), cut
+# into pieces of whole texts for `partner_piece`. Band keys and packed minhashes are uint64
+# bits carried as int64.
+KEY_COLUMNS = tuple(f"k{band}" for band in range(_BANDS))
+PACKED_COLUMNS = tuple(f"p{word}" for word in range(2 * _BANDS // 8))
+BAND_ROW_SCHEMA: dict[str, pl.DataType] = {
+    name: pl.Int64() for name in ("band", "key", "idx", "pref", *PACKED_COLUMNS)
+}
+MET_SCHEMA: dict[str, pl.DataType] = {
+    "entry": pl.Int64(),  # unique over all pieces: the pair as met in one band
+    "left": pl.Int64(),  # signature rows
+    "right": pl.Int64(),
+    "agree": pl.Int64(),
+    "close": pl.Boolean(),  # a huge bucket's pivot pair agreeing closely: kept whatever the cap
+    "left_pref": pl.Int64(),
+    "right_pref": pl.Int64(),
+}
+BAND_STATS_SCHEMA: dict[str, pl.DataType] = {
+    name: pl.Int64() for name in ("band", "n_bounded", "n_excess", "n_pairs")
+}
+ENDS_SCHEMA: dict[str, pl.DataType] = {
+    name: pl.Int64() for name in ("entry", "left", "right", "node", "agree", "partner_pref")
+}
+KEPT_SCHEMA: dict[str, pl.DataType] = {name: pl.Int64() for name in ("entry", "left", "right")}
+
+
+def texts_table(signatures: np.ndarray, preference: np.ndarray) -> pl.DataFrame:
+    """The signed texts as one row each: ``idx`` (signature row), ``pref``, the band keys
+    `KEY_COLUMNS` and the packed minhashes `PACKED_COLUMNS`."""
+    keys = _band_keys(signatures).view(np.int64)
+    packed = _packed_minhashes(signatures).view(np.int64)
+    return pl.DataFrame(
+        {
+            "idx": np.arange(signatures.shape[0], dtype=np.int64),
+            "pref": preference.astype(np.int64),
+            **{name: keys[:, band] for band, name in enumerate(KEY_COLUMNS)},
+            **{name: packed[:, word] for word, name in enumerate(PACKED_COLUMNS)},
+        }
+    )
+
+
+def met_pair_bound(texts: pl.DataFrame, max_bucket: int) -> int:
+    """At most how many pairs the bands of `texts` (`texts_table`) make: all pairs of a
+    bucket of up to `max_bucket` texts, `_WINDOW` + `_PIVOTS` a text in a bigger one (for
+    sizing pieces; counted before any pair is made)."""
+    total = 0
+    for name in KEY_COLUMNS:
+        key = np.sort(texts[name].to_numpy())
+        sizes = np.diff(np.r_[np.flatnonzero(np.r_[True, key[1:] != key[:-1]]), key.size])
+        sizes = sizes.astype(np.int64)
+        total += int(np.where(sizes <= max_bucket, sizes * (sizes - 1) // 2, 0).sum())
+        total += int(sizes[sizes > max_bucket].sum()) * (_WINDOW + _PIVOTS)
+    return total
+
+
+def band_piece(
+    rows: pl.DataFrame, max_bucket: int, first_entry: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`_band_pairs` of a piece of whole buckets (`BAND_ROW_SCHEMA`, any bands): the pairs
+    (`MET_SCHEMA`, numbered from `first_entry`) and, per band, the bounding counts and the
+    number of pairs (`BAND_STATS_SCHEMA`, summed over pieces by the runner)."""
+    met, stats = [pl.DataFrame(schema=MET_SCHEMA)], []
+    at = first_entry
+    for (band,), part in rows.sort("band", "idx").partition_by("band", as_dict=True).items():
+        idx, pref = part["idx"].to_numpy(), part["pref"].to_numpy()
+        packed = np.ascontiguousarray(part.select(PACKED_COLUMNS).to_numpy()).view(np.uint64)
+        # ranks among the piece's texts, in the order of all texts' ranks
+        preference = np.empty(pref.size, dtype=np.int64)
+        preference[np.argsort(pref)] = np.arange(pref.size)
+        key = part["key"].to_numpy().view(np.uint64)
+        found = _band_pairs(int(band), key, packed, preference, max_bucket)
+        close = np.zeros(found.left.size, dtype=bool)
+        close[found.pivotal_close] = True
+        met.append(
+            pl.DataFrame(
+                {
+                    "entry": np.arange(at, at + found.left.size, dtype=np.int64),
+                    "left": idx[found.left],
+                    "right": idx[found.right],
+                    "agree": found.agree.astype(np.int64),
+                    "close": close,
+                    "left_pref": pref[found.left],
+                    "right_pref": pref[found.right],
+                }
+            )
+        )
+        at += found.left.size
+        stats.append((int(band), found.n_bounded, found.n_excess, found.left.size))
+    return pl.concat(met), pl.DataFrame(stats, schema=BAND_STATS_SCHEMA, orient="row")
+
+
+def partner_piece(ends: pl.DataFrame, n_ranks: int) -> pl.DataFrame:
+    """`_top_partners` of a piece of whole texts' pair ends (`ENDS_SCHEMA`; partner ranks
+    below `n_ranks`): the ends among their text's best partners (`KEPT_SCHEMA`)."""
+    node = ends["node"].to_numpy()
+    nodes = distinct(node)
+    partner_rank = _partner_ranks(ends["partner_pref"].to_numpy(), n_ranks)
+    half = (
+        np.searchsorted(nodes, node),
+        np.arange(node.size),
+        ends["agree"].to_numpy().astype(np.int8),
+    )
+    (top,) = _top_partners([half], partner_rank, nodes.size, n_ranks)
+    return ends.filter(pl.Series(top)).select(list(KEPT_SCHEMA))
+
+
+def skipped_pairs(excess: Iterable[int]) -> int:
+    """Pairs the huge buckets would have held but were not generated, from each band's
+    excess (`_BandPairs.n_excess`, summed over any split of its buckets): a band whose
+    window and pivot pairs outnumber its buckets' pairs skipped none."""
+    return sum(max(int(band), 0) for band in excess)
+
+
+def _band_keys(signatures: np.ndarray) -> np.ndarray:
+    """Each text's `_BANDS` band keys: a band's two minhashes packed in one uint64."""
+    return (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
+
+
+def _met_pairs(signatures: np.ndarray, preference: np.ndarray, max_bucket: int) -> list[_BandPairs]:
     """Each band's pairs met there first and agreeing enough, in band order."""
-    keys = (signatures[:, 0::2].astype(np.uint64) << np.uint64(32)) | signatures[:, 1::2]
+    keys = _band_keys(signatures)
     packed = _packed_minhashes(signatures)
-    preference = _preference_ranks(posts, tie, np.int64)
 
     def in_band(band: int) -> _BandPairs:
         return _band_pairs(band, keys[:, band], packed, preference, max_bucket)
@@ -231,7 +408,9 @@ class _BandPairs:
     agree: np.ndarray  # equal minhashes of 32, int8
     pivotal_close: np.ndarray  # where a pair with a huge bucket's pivot agrees closely
     n_bounded: int
-    n_skipped: int
+    # the huge buckets' pairs less the window and pivot pairs made of them (may be
+    # negative: a bucket of fewer than nine texts has fewer pairs); `skipped_pairs`
+    n_excess: int
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
@@ -255,7 +434,12 @@ def _band_pairs(
     preference: np.ndarray,
     max_bucket: int,
 ) -> _BandPairs:
-    """Pairs of texts whose `band` (its two minhashes packed in `key`) agrees."""
+    """Pairs of texts whose `band` (its two minhashes packed in `key`) agrees.
+
+    Closed over buckets: the rows of any set of whole buckets (in text order, with their
+    packed minhashes and preference ranks in the same order as those of all texts) give
+    exactly those buckets' pairs, as positions in the rows given.
+    """
     order = np.argsort(key, kind="stable").astype(np.int32)  # within a bucket: text order
     sorted_key = key[order]
     starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
@@ -264,7 +448,7 @@ def _band_pairs(
     left, right = _pairs_in_runs(order, starts[small], sizes[small])
     pivot = np.zeros(left.size, dtype=bool)
     big = sizes > max_bucket
-    n_skipped = 0
+    n_excess = 0
     if big.any():
         big_left, big_right, big_pivot = _bounded_bucket_pairs(
             order, starts[big], sizes[big], preference
@@ -273,14 +457,14 @@ def _band_pairs(
         right = np.concatenate([right, big_right])
         pivot = np.concatenate([pivot, big_pivot])
         total = sizes[big].astype(np.int64)
-        n_skipped = max(int((total * (total - 1) // 2).sum()) - big_left.size, 0)
+        n_excess = int((total * (total - 1) // 2).sum()) - big_left.size
     keep, agree = _first_band_and_agreeing(packed, left, right, band)
     # positions, then gathers: a boolean mask of scattered kept pairs cost 7 ns a pair per
     # array, its positions and a gather 3 ns once and 1 ns per array
     kept = np.flatnonzero(keep)
     agree = agree.take(kept)
     close = np.flatnonzero(pivot.take(kept) & (agree >= _PIVOT_AGREE))
-    return _BandPairs(left.take(kept), right.take(kept), agree, close, int(big.sum()), n_skipped)
+    return _BandPairs(left.take(kept), right.take(kept), agree, close, int(big.sum()), n_excess)
 
 
 def _preference_ranks(posts: np.ndarray, tie: np.ndarray, dtype: type) -> np.ndarray:
@@ -291,71 +475,81 @@ def _preference_ranks(posts: np.ndarray, tie: np.ndarray, dtype: type) -> np.nda
     return rank
 
 
+def _partner_ranks(preference: np.ndarray, n_ranks: int) -> np.ndarray:
+    """Preference ranks (below `n_ranks`) in the narrowest type the partner cap packs."""
+    return preference.astype(np.int32 if _bits(n_ranks) < 31 else np.int64)
+
+
+def _bits(n: int) -> int:
+    """Bits that hold the numbers ``0..n-1`` (at least one)."""
+    return max(int(n).bit_length(), 1)
+
+
+# pair ends of some texts: each end's text (``0..n_nodes-1``), its partner (an index into
+# the partner ranks) and their agreement; a pair is two ends, one in each of two halves
+_Ends = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 def _top_partners(
-    left: np.ndarray,
-    right: np.ndarray,
-    agree: np.ndarray,
-    posts: np.ndarray,
-    tie: np.ndarray,
-    n: int,
-) -> np.ndarray:
-    """Pairs among the `_TOP_PARTNERS` most agreeing partners of either of their texts."""
-    # a partner's preference as one int: most agreeing first, then most posted partner
-    bits = max(int(n).bit_length(), 1)
-    partner_rank = _preference_ranks(posts, tie, np.int32 if bits < 31 else np.int64)
-    if 2 * bits + 6 > 62:  # more texts than fit in one key: rank with a lexsort
-        node = np.concatenate([left, right])
-        rest = (63 - np.concatenate([agree, agree]).astype(np.int64)) << bits | partner_rank[
-            np.concatenate([right, left])
-        ].astype(np.int64)
+    halves: list[_Ends], partner_rank: np.ndarray, n_nodes: int, n_ranks: int
+) -> list[np.ndarray]:
+    """Of each half's pair ends, those among the `_TOP_PARTNERS` most agreeing partners of
+    their text (most agreeing first, then the best ranked partner; ends tied with the last
+    one kept stay too).
+
+    Closed over texts: the ends of any set of whole texts, numbered ``0..n_nodes-1`` there,
+    give each of their ends the flag it has among all ends. `partner_rank` holds ranks
+    below `n_ranks` (the ranks of all texts, whichever piece this is).
+    """
+    node_bits, bits = _bits(n_nodes), _bits(n_ranks)
+    if node_bits + bits + 6 > 62:  # more texts than fit in one key: rank with a lexsort
+        node = np.concatenate([h[0] for h in halves])
+        rest = (63 - np.concatenate([h[2] for h in halves]).astype(np.int64)) << bits | (
+            partner_rank[np.concatenate([h[1] for h in halves])].astype(np.int64)
+        )
         order = np.lexsort((rest, node))
         rank = np.empty(order.size, dtype=np.int64)
-        rank[order] = ranks_in_runs(np.bincount(node, minlength=n)[distinct(node)])
-        return (rank < _TOP_PARTNERS)[: left.size] | (rank < _TOP_PARTNERS)[left.size :]
-    cut_agree, cut_rank = _partner_cutoffs(left, right, agree, partner_rank, bits)
-    of_left = np.empty(left.size, dtype=bool)
-    of_right = np.empty(left.size, dtype=bool)
-    halves = [(left, right, of_left), (right, left, of_right)]
+        rank[order] = ranks_in_runs(np.bincount(node, minlength=n_nodes)[distinct(node)])
+        top = rank < _TOP_PARTNERS
+        return np.split(top, np.cumsum([h[0].size for h in halves])[:-1])
+    cut_agree, cut_rank = _partner_cutoffs(halves, partner_rank, n_nodes, bits)
+    flags = [np.empty(h[0].size, dtype=bool) for h in halves]
 
     def among_top(task: tuple[int, int]) -> None:
         half, start = task
-        node, partner, kept = halves[half]
+        (node, partner, agree), kept = halves[half], flags[half]
         part = slice(start, start + _CAP_CHUNK)
         cut = cut_agree[node[part]]
         kept[part] = agree[part] > cut
         kept[part] |= (agree[part] == cut) & (partner_rank[partner[part]] <= cut_rank[node[part]])
 
-    _in_parallel(among_top, [(h, s) for h in range(2) for s in range(0, left.size, _CAP_CHUNK)])
-    return of_left | of_right
+    tasks = [(h, s) for h in range(len(halves)) for s in range(0, halves[h][0].size, _CAP_CHUNK)]
+    _in_parallel(among_top, tasks)
+    return flags
 
 
 def _partner_cutoffs(
-    left: np.ndarray,
-    right: np.ndarray,
-    agree: np.ndarray,
-    partner_rank: np.ndarray,
-    bits: int,
+    halves: list[_Ends], partner_rank: np.ndarray, n_nodes: int, bits: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each text's `_TOP_PARTNERS`-th best partner, as (agreement, partner rank) cut-offs.
 
     A text with fewer partners keeps them all: its cut-off agreement is -1. Each pair end
     is one int64 key: the text, then 63 - agreement (most agreeing first), then the
-    partner's rank, so a text's best partners are its smallest keys. Only the ends at or
-    above their text's `_agreement_floors` are keyed (about one in eight on a million
-    posts): the others cannot be among its best. The ends are taken `_CUT_KEYS` at a time,
-    filtered and packed in parallel parts and sorted; each step keeps every text's
+    partner's rank (`bits` wide), so a text's best partners are its smallest keys. Only the
+    ends at or above their text's `_agreement_floors` are keyed (about one in eight on a
+    million posts): the others cannot be among its best. The ends are taken `_CUT_KEYS` at
+    a time, filtered and packed in parallel parts and sorted; each step keeps every text's
     `_TOP_PARTNERS` smallest keys so far (a merge with the step's keys), so the keys of tens
     of millions of pairs are never all held at once.
     """
-    n = partner_rank.size
-    floor = _agreement_floors(left, right, agree, n)
-    bounds = np.arange(n + 1, dtype=np.int64) << (bits + 6)  # each text's first key
+    floor = _agreement_floors(halves, n_nodes)
+    bounds = np.arange(n_nodes + 1, dtype=np.int64) << (bits + 6)  # each text's first key
     kept = np.empty(0, dtype=np.int64)
-    for node, partner in ((left, right), (right, left)):
+    for node, partner, agree in halves:
         for start in range(0, node.size, _CUT_KEYS):
             stop = min(start + _CUT_KEYS, node.size)
 
-            def pack(at: int, node=node, partner=partner, stop=stop) -> np.ndarray:
+            def pack(at: int, node=node, partner=partner, agree=agree, stop=stop) -> np.ndarray:
                 part = slice(at, min(at + _CAP_CHUNK, stop))
                 end = np.flatnonzero(agree[part] >= floor[node[part]]) + at
                 key = node[end].astype(np.int64)
@@ -375,14 +569,14 @@ def _partner_cutoffs(
     first = np.searchsorted(kept, bounds)
     crowded = np.flatnonzero(np.diff(first) == _TOP_PARTNERS)
     limit = kept[first[crowded] + _TOP_PARTNERS - 1]
-    cut_agree = np.full(n, -1, dtype=np.int8)
+    cut_agree = np.full(n_nodes, -1, dtype=np.int8)
     cut_agree[crowded] = 63 - ((limit >> bits) & 63)
-    cut_rank = np.zeros(n, dtype=partner_rank.dtype)
+    cut_rank = np.zeros(n_nodes, dtype=partner_rank.dtype)
     cut_rank[crowded] = limit & ((1 << bits) - 1)
     return cut_agree, cut_rank
 
 
-def _agreement_floors(left: np.ndarray, right: np.ndarray, agree: np.ndarray, n: int) -> np.ndarray:
+def _agreement_floors(halves: list[_Ends], n_nodes: int) -> np.ndarray:
     """Each text's `_TOP_PARTNERS`-th highest agreement over its pair ends (-1 with fewer).
 
     A text's best partners all agree at least this much, so ends below it need no key.
@@ -390,10 +584,10 @@ def _agreement_floors(left: np.ndarray, right: np.ndarray, agree: np.ndarray, n:
     than the 12 int64 keys per text the cut-offs keep), `_CUT_KEYS` ends per ``add.at``,
     then summed from the highest agreement down.
     """
-    levels = int(agree.max()) + 1 if agree.size else 1
-    code_type = np.int32 if n * levels < 2**31 else np.int64
-    counts = np.zeros(n * levels, dtype=np.int32)
-    for node in (left, right):
+    levels = max((int(agree.max()) + 1 for _, _, agree in halves if agree.size), default=1)
+    code_type = np.int32 if n_nodes * levels < 2**31 else np.int64
+    counts = np.zeros(n_nodes * levels, dtype=np.int32)
+    for node, _, agree in halves:
         for start in range(0, node.size, _CUT_KEYS):
             code: np.ndarray = node[start : start + _CUT_KEYS].astype(code_type) * levels
             code += agree[start : start + _CUT_KEYS]
@@ -401,7 +595,7 @@ def _agreement_floors(left: np.ndarray, right: np.ndarray, agree: np.ndarray, n:
             del code
     # ends at or above each agreement, highest first: a text's floor is the highest
     # agreement with `_TOP_PARTNERS` ends at or above it
-    at_least = counts.reshape(n, levels)[:, ::-1]
+    at_least = counts.reshape(n_nodes, levels)[:, ::-1]
     np.cumsum(at_least, axis=1, out=at_least)
     return (levels - 1 - (at_least < _TOP_PARTNERS).sum(axis=1)).astype(np.int8)
 

@@ -1,5 +1,5 @@
-"""Co-action's post pairs and the bursts on Apache Spark: the local engine's kernels, run
-per piece.
+"""Co-action's post pairs, the bursts and the template candidates on Apache Spark: the local
+engine's kernels, run per piece.
 
 The pairs of a scan are the one part of it that grows faster than the input (every post of
 an object within Δt of every other). `coaction_edges` makes the sweep rows on the driver
@@ -15,8 +15,11 @@ Only the per-account-pair totals come back. Both kernels are the functions the l
 calls on the whole frame, so the edges are the same to the last bit (`tests/test_spark.py`);
 nothing here restates a rule of co-action. The bursts (`spark_bursts`) go the same way:
 `bursts.bin_cells` per piece of objects (summed into the data-wide floors), then
-`bursts.object_bursts` per piece; only the cell counts and the bursts come back. `pyspark`
-is imported only when a session is made or used: the local engine never needs it nor a JVM.
+`bursts.object_bursts` per piece; only the cell counts and the bursts come back. The
+template candidates (`spark_candidates`) too: the driver signs the texts, and the band pairs
+of whole buckets (`_similarity._band_pairs`) and the partner cap of whole texts' pair ends
+(`_similarity._top_partners`) run per piece; only the kept pairs come back. `pyspark` is
+imported only when a session is made or used: the local engine never needs it nor a JVM.
 
 Inputs that only the cluster's file systems hold (``s3a://``, ``abfss://``, ``gs://``,
 ``hdfs://``, ``dbfs:/``) are fetched by `load_through_spark` through the session's Hadoop
@@ -42,6 +45,23 @@ from campaign_detect.errors import InputError
 from campaign_detect.load import LoadedPosts, remote_path
 from campaign_detect.load.readers import expand_paths, is_glob, with_paths_named
 from campaign_detect.progress import ProgressCallback, report
+from campaign_detect.signals._similarity import (
+    BAND_ROW_SCHEMA,
+    BAND_STATS_SCHEMA,
+    ENDS_SCHEMA,
+    KEPT_SCHEMA,
+    KEY_COLUMNS,
+    MET_SCHEMA,
+    PACKED_COLUMNS,
+    CandidateRunner,
+    Kept,
+    Signed,
+    band_piece,
+    met_pair_bound,
+    partner_piece,
+    skipped_pairs,
+    texts_table,
+)
 from campaign_detect.signals.bursts import (
     BURST_WIRE_SCHEMA,
     CELLS_SCHEMA,
@@ -70,6 +90,7 @@ __all__ = [
     "INSTALL",
     "load_through_spark",
     "spark_bursts",
+    "spark_candidates",
     "spark_pair_totals",
     "spark_session",
 ]
@@ -81,6 +102,10 @@ INSTALL = "pip install 'campaign-detect[spark]'"
 ROWS_PER_TASK = 4_000_000
 PAIRS_PER_TASK = 2_000_000
 _BUCKET = "bucket"
+# what a band piece sends back: its pairs (`MET_SCHEMA`) and one row of counts per band
+# (`BAND_STATS_SCHEMA`, entry -1), in one frame
+_MET_WIRE: dict[str, pl.DataType] = {**MET_SCHEMA, **BAND_STATS_SCHEMA}
+_ENTRY_BITS = 40  # a band piece numbers its pairs from its piece number << this
 _SPARK_PARTITIONS = 200  # Spark's own default of spark.sql.shuffle.partitions
 
 
@@ -251,6 +276,124 @@ def spark_bursts(spark: SparkSession) -> BurstRunner:
     return run
 
 
+def spark_candidates(spark: SparkSession) -> CandidateRunner:
+    """A `CandidateRunner` that makes the template candidates' band pairs and partner cap on
+    `spark`.
+
+    The driver signs the texts (the minhashes rank words of one vocabulary) and ships one
+    row per text (`texts_table`); on Spark each row becomes one per band, and
+
+    1. ``groupBy(hash(band, key) % n).applyInArrow``: `band_piece` (`_band_pairs`) on whole
+       buckets, which give exactly their pairs;
+    2. each pair's two ends, ``groupBy(text % m).applyInArrow``: `partner_piece`
+       (`_top_partners`) on whole texts' ends, which flags the ends among their text's
+       best partners;
+    3. a pair is kept when either end was flagged or it is a close pivot pair (the union of
+       the flagged ends and the close pairs, as `local_candidates` ORs its flags): only the
+       kept pairs (one integer each), with how many met pairs each stands for, come back.
+
+    Memory per task: `n` and `m` grow with the rows and with the pairs (`met_pair_bound`,
+    counted on the driver before any pair is made; the met pairs, counted after step 1),
+    so that a task holds about `ROWS_PER_TASK` rows or `PAIRS_PER_TASK` pairs on average.
+    A bucket is one task whatever its size, but a bucket of more than ``max_bucket`` texts
+    makes only four pairs a text (neighbours and pivots, `_bounded_bucket_pairs`), so its
+    task holds memory linear in its texts; likewise a text's ends (a pivot's are the most:
+    one per text of its huge buckets) are one task.
+    """
+
+    def run(signed: Signed, max_bucket: int) -> Kept:
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
+
+        texts = texts_table(signed.take(), signed.preference)
+        pieces = max(
+            _pieces(spark, len(KEY_COLUMNS) * texts.height, ROWS_PER_TASK),
+            _pieces(spark, met_pair_bound(texts, max_bucket), PAIRS_PER_TASK),
+        )
+        frame = spark.createDataFrame(texts.to_arrow())
+        del texts
+        exploded = frame.select(
+            F.posexplode(F.array(*KEY_COLUMNS)).alias("band", "key"),
+            *("idx", "pref", *PACKED_COLUMNS),
+        ).withColumn("band", F.col("band").cast("long"))
+        rows = exploded.withColumn(_BUCKET, F.pmod(F.xxhash64("band", "key"), F.lit(pieces)))
+        met = _by_bucket(rows, pieces).applyInArrow(_band_kernel(max_bucket), _ddl(_MET_WIRE))
+        # read by the counts, both ends and the close pairs; on disk, not in the executors'
+        # heap: at 1M posts the pairs met are tens of millions of rows, and with them cached
+        # in memory (and the kept pairs collected as two integers) a 1 GiB local[2] JVM ran
+        # out of heap in the last step (`bench/RESULTS.md`, 2026-12-03)
+        met = met.persist(StorageLevel.DISK_ONLY)
+        try:
+            counts = _frame(met.filter(F.col("entry") < 0).toArrow(), BAND_STATS_SCHEMA)
+            bands = counts.group_by("band").agg(pl.all().sum())
+            n_met = int(bands["n_pairs"].sum())
+            pairs = met.filter(F.col("entry") >= 0)
+            ends = pairs.select(
+                "entry",
+                "left",
+                "right",
+                F.col("left").alias("node"),
+                "agree",
+                F.col("right_pref").alias("partner_pref"),
+            ).unionByName(
+                pairs.select(
+                    "entry",
+                    "left",
+                    "right",
+                    F.col("right").alias("node"),
+                    "agree",
+                    F.col("left_pref").alias("partner_pref"),
+                )
+            )
+            end_pieces = _pieces(spark, 2 * n_met, ROWS_PER_TASK)
+            ends = ends.withColumn(_BUCKET, F.pmod(F.col("node"), F.lit(end_pieces)))
+            n_texts = signed.preference.size
+            flagged = _by_bucket(ends, end_pieces).applyInArrow(
+                _partner_kernel(n_texts), _ddl(KEPT_SCHEMA)
+            )
+            close = pairs.filter(F.col("close")).select(*KEPT_SCHEMA)
+            # each kept pair once, as one integer (what comes back to the driver), with the
+            # number of distinct met pairs behind it
+            pair = F.least("left", "right") * F.lit(n_texts) + F.greatest("left", "right")
+            kept = flagged.unionByName(close).groupBy(pair.alias("pair"))
+            found = kept.agg(F.countDistinct("entry").alias("n_entries"))
+            out = _frame(found.toArrow(), _KEPT_WIRE)
+        finally:
+            met.unpersist()
+        n_skipped = skipped_pairs(bands["n_excess"]) + n_met - int(out["n_entries"].sum())
+        codes = out["pair"].to_numpy()
+        return Kept(codes // n_texts, codes % n_texts, int(bands["n_bounded"].sum()), n_skipped)
+
+    return run
+
+
+_KEPT_WIRE: dict[str, pl.DataType] = {n: pl.Int64() for n in ("pair", "n_entries")}
+
+
+def _band_kernel(max_bucket: int) -> Any:
+    """Arrow → Arrow: `band_piece` of one piece of whole buckets, its pairs numbered from
+    the piece's number (so unique over all pieces) and its counts as rows of entry -1."""
+
+    def kernel(table: pa.Table) -> pa.Table:
+        rows = _frame(table, {**BAND_ROW_SCHEMA, _BUCKET: pl.Int64()})
+        first = int(rows[_BUCKET][0]) << _ENTRY_BITS
+        met, counts = band_piece(rows.drop(_BUCKET), max_bucket, first)
+        counts = counts.with_columns(pl.lit(-1, pl.Int64).alias("entry"))
+        wire = pl.concat([met, counts], how="diagonal").select(list(_MET_WIRE))
+        return wire.fill_null(0).fill_null(False).to_arrow()
+
+    return kernel
+
+
+def _partner_kernel(n_texts: int) -> Any:
+    """Arrow → Arrow: `partner_piece` of one piece of whole texts' pair ends."""
+
+    def kernel(table: pa.Table) -> pa.Table:
+        return partner_piece(_frame(table, ENDS_SCHEMA), n_texts).to_arrow()
+
+    return kernel
+
+
 def _piece(table: pa.Table) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The object rows and the objects of one piece of `spark_bursts`' rows."""
     rows = pl.DataFrame(table)
@@ -328,7 +471,7 @@ def _frame(table: pa.Table, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
 
 
 def _ddl(schema: Mapping[str, pl.DataType]) -> str:
-    """Spark's DDL of a schema of Int64, Float64, String and lists of String or Int64."""
+    """Spark's DDL of a schema of Int64, Float64, String, Boolean and lists of String or Int64."""
     return ", ".join(f"{name} {_SPARK_TYPES[repr(dtype)]}" for name, dtype in schema.items())
 
 
@@ -336,6 +479,7 @@ _SPARK_TYPES = {
     repr(pl.Int64()): "long",
     repr(pl.Float64()): "double",
     repr(pl.String()): "string",
+    repr(pl.Boolean()): "boolean",
     repr(pl.List(pl.String())): "array<string>",
     repr(pl.List(pl.Int64())): "array<long>",
 }

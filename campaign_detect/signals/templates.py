@@ -50,13 +50,20 @@ from campaign_detect.errors import InputError
 from campaign_detect.progress import ProgressCallback, report
 from campaign_detect.signals._similarity import (
     MAX_GRAM_CHARS,
+    CandidateRunner,
     candidate_pairs,
     feature_matrix,
     verify,
     word_matrix,
 )
 
-__all__ = ["TEMPLATE_THRESHOLD", "TemplateResult", "TemplateStats", "template_groups"]
+__all__ = [
+    "TEMPLATE_THRESHOLD",
+    "CandidateRunner",
+    "TemplateResult",
+    "TemplateStats",
+    "template_groups",
+]
 
 # similarity to a template's representative text that a post needs to join it
 TEMPLATE_THRESHOLD = 0.6
@@ -169,6 +176,7 @@ def template_groups(
     max_bucket: int = 100,
     seed: int = 0,
     progress: ProgressCallback | None = None,
+    runner: CandidateRunner | None = None,
 ) -> TemplateResult:
     """Group posts whose texts are near-duplicates of one script.
 
@@ -205,6 +213,10 @@ def template_groups(
         Seeds the minhash permutations and breaks ties between equally posted pivots.
     progress : callable, optional
         ``progress(stage, done, total)``, called as the stages finish.
+    runner : callable, optional
+        Makes the candidates' band pairs and partner cap (`CandidateRunner`): on this
+        machine when None, or on Spark with
+        `campaign_detect.signals.spark.spark_candidates` (the same pairs).
 
     Returns
     -------
@@ -248,7 +260,9 @@ def template_groups(
 
     words = word_matrix(texts["key"])
     n_posts = texts["n_posts"].to_numpy()
-    candidates = candidate_pairs(words.matrix, n_posts, max_bucket=max_bucket, seed=seed)
+    candidates = candidate_pairs(
+        words.matrix, n_posts, max_bucket=max_bucket, seed=seed, runner=runner
+    )
     report(progress, _STAGE, 2, 5)
 
     involved = np.flatnonzero(np.bincount(candidates.pairs.ravel(), minlength=n_texts))

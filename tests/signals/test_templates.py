@@ -386,10 +386,12 @@ def test_top_partners_matches_a_ranking_by_hand(cut_keys, cap_chunk, monkeypatch
     agree = rng.integers(5, 33, m).astype(np.int8)
     posts = rng.integers(1, 4, n)
     tie = rng.random(n)
-    kept = _top_partners(left, right, agree, posts, tie, n)
-
     partner_rank = np.empty(n, dtype=np.int64)
     partner_rank[np.lexsort((tie, -posts))] = np.arange(n)
+    of_left, of_right = _top_partners(
+        [(left, right, agree), (right, left, agree)], partner_rank.astype(np.int32), n, n
+    )
+    kept = of_left | of_right
     best: dict[int, list[tuple[int, int, int]]] = {}
     for k in range(m):
         for node, partner in ((left[k], right[k]), (right[k], left[k])):
