@@ -276,6 +276,21 @@ def spark_bursts(spark: SparkSession) -> BurstRunner:
     return run
 
 
+def _pair_ends(pairs: Any, node: str, partner: str) -> Any:
+    """One end of each met pair (`ENDS_SCHEMA`): the pair, its `node` text and the
+    preference rank of its `partner` text."""
+    from pyspark.sql import functions as F
+
+    return pairs.select(
+        "entry",
+        "left",
+        "right",
+        F.col(node).alias("node"),
+        "agree",
+        F.col(f"{partner}_pref").alias("partner_pref"),
+    )
+
+
 def spark_candidates(spark: SparkSession) -> CandidateRunner:
     """A `CandidateRunner` that makes the template candidates' band pairs and partner cap on
     `spark`.
@@ -328,22 +343,8 @@ def spark_candidates(spark: SparkSession) -> CandidateRunner:
             bands = counts.group_by("band").agg(pl.all().sum())
             n_met = int(bands["n_pairs"].sum())
             pairs = met.filter(F.col("entry") >= 0)
-            ends = pairs.select(
-                "entry",
-                "left",
-                "right",
-                F.col("left").alias("node"),
-                "agree",
-                F.col("right_pref").alias("partner_pref"),
-            ).unionByName(
-                pairs.select(
-                    "entry",
-                    "left",
-                    "right",
-                    F.col("right").alias("node"),
-                    "agree",
-                    F.col("left_pref").alias("partner_pref"),
-                )
+            ends = _pair_ends(pairs, "left", "right").unionByName(
+                _pair_ends(pairs, "right", "left")
             )
             end_pieces = _pieces(spark, 2 * n_met, ROWS_PER_TASK)
             ends = ends.withColumn(_BUCKET, F.pmod(F.col("node"), F.lit(end_pieces)))
