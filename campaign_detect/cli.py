@@ -394,6 +394,7 @@ def scan_options(func: F) -> F:
             setting_option("--min-score", "min_score", type=float),
             setting_option("--top", "top", type=click.IntRange(1)),
             setting_option("--max-p", "max_p_value", type=click.FloatRange(0, 1)),
+            setting_option("--min-beyond-chance", "min_beyond_chance", type=click.FloatRange(0, 1)),
             setting_option("--min-amplification", "min_amplification", type=click.FloatRange(0)),
             setting_option("--min-repetition", "min_repetition", type=click.FloatRange(0, 1)),
             setting_option("--audience-test/--no-audience-test", "audience_test", default=None),

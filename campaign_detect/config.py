@@ -105,6 +105,11 @@ class ScanConfig:
         "Hide clusters whose co-posting is not significant at this level (corrected); "
         "1 shows them all.",
     )
+    min_beyond_chance: float = _setting(
+        SelectParams.min_beyond_chance,
+        "Hide clusters in which fewer members than this share co-post at least twice what "
+        "chance gives them (a few busy members, or schedules); 0 shows them all.",
+    )
     min_repetition: float = _setting(
         SelectParams.min_repetition,
         "Hide clusters whose members mostly acted together only once; 0 shows them all.",
@@ -256,6 +261,7 @@ class ScanConfig:
             )
         for name in (
             "max_p_value",
+            "min_beyond_chance",
             "min_repetition",
             "window_quantile",
             "window_share",
@@ -331,6 +337,7 @@ class ScanConfig:
         """The reporting rules and the user's filters."""
         return SelectParams(
             max_p_value=self.max_p_value,
+            min_beyond_chance=self.min_beyond_chance,
             min_repetition=self.min_repetition,
             min_amplification=self.min_amplification,
             min_score=self.min_score,

@@ -455,6 +455,7 @@ def cluster_records(
                 "z": _num(row["z"], 2),
                 "p_value": _num(row["p_value"], 6),
                 "p_adjusted": _num(row["p_adjusted"], 6),
+                "members_beyond_chance": _num(row["members_beyond_chance"], 3),
                 "null_rounds": null_rounds,
             },
             "not_reported": row.get("not_reported"),

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SAVED_RUN", "SCHEMA_VERSION", "ScanResult", "scan"]
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 # the first key of a run saved with ``scan --save`` (what `explain` and `posts` look for)
 SAVED_RUN = "campaign_detect scan --save"
 # what a saved run keeps of each reported cluster's members and co-action events (by rank),

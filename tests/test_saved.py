@@ -40,6 +40,23 @@ def test_explain_reads_a_saved_run_without_scanning(saved, monkeypatch):
     assert json.loads(again.stdout) == json.loads(scanned)
 
 
+def test_a_run_saved_before_the_member_rule_is_still_explained(saved, tmp_path):
+    # schema 1.3 had no members_beyond_chance and no min_beyond_chance rule
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    doc["schema_version"] = "1.3"
+    del doc["config"]["min_beyond_chance"]
+    del doc["selection"]["removed"]["min_beyond_chance"]
+    for cluster in doc["clusters"]:
+        del cluster["significance"]["members_beyond_chance"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    table = run("explain", str(old), "--cluster", "1")
+    assert table.exit_code == 0, table.stderr
+    assert "co-posting:" in table.stdout
+    assert "beyond twice chance" not in table.stdout
+    assert "beyond twice chance" in run("explain", str(saved), "--cluster", "1").stdout
+
+
 def test_posts_exports_every_post_of_a_cluster_with_its_row(saved):
     doc = json.loads(saved.read_text(encoding="utf-8"))
     result = run("posts", str(saved), "--cluster", "1")

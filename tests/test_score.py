@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign_detect.score import copost_pairs, score_clusters
-from campaign_detect.score.null import _PairCounter, _per_cluster
+from campaign_detect.score.null import _PairCounter, _sum_by
 
 T0 = datetime(2023, 9, 26, tzinfo=UTC)
 NO_TEMPLATES = pl.DataFrame(
@@ -70,14 +70,18 @@ def test_copost_pairs_matches_brute_force(rows, window):
 )
 def test_null_pair_counter_matches_copost_pairs(rows, windows):
     # the null model's per-cluster counts equal copost_pairs' later counts summed per
-    # cluster (a group belongs to one cluster: here cluster = group // 2)
+    # cluster (a group belongs to one cluster: here cluster = group // 2), and its
+    # per-member counts the partner counts summed per member (here member = account)
     group = np.array([r[0] for r in rows], dtype=np.int64)
-    group_acct = group * 10 + np.array([r[1] for r in rows], dtype=np.int64)
+    account = np.array([r[1] for r in rows], dtype=np.int64)
+    group_acct = group * 10 + account
     t = np.array([r[2] for r in rows], dtype=np.int64)
     clusters = group // 2
-    _, later = copost_pairs(group, group_acct, t, windows)
-    expected = _per_cluster(clusters, later, 2)
-    assert _PairCounter(group, group_acct, clusters, windows, 2)(t).tolist() == expected.tolist()
+    partners, later = copost_pairs(group, group_acct, t, windows)
+    n_members = int(account.max(initial=-1)) + 1
+    pairs, member_partners = _PairCounter(group, group_acct, clusters, account, windows, 2)(t)
+    assert pairs.tolist() == _sum_by(clusters, later, 2).tolist()
+    assert member_partners.tolist() == _sum_by(account, partners, n_members).tolist()
 
 
 def _ring_and_crowd():
@@ -119,9 +123,11 @@ def _ring_and_crowd():
     return posts, membership, edges
 
 
-def test_synchronised_ring_outscores_a_random_crowd():
-    posts, membership, edges = _ring_and_crowd()
-    clusters, members = score_clusters(
+def _scored_at_two_minutes(
+    posts: pl.DataFrame, membership: pl.DataFrame, edges: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`score_clusters` at a 2-minute window with 30 null rounds, no templates or bursts."""
+    return score_clusters(
         posts,
         membership,
         edges,
@@ -131,6 +137,10 @@ def test_synchronised_ring_outscores_a_random_crowd():
         null_rounds=30,
         seed=1,
     )
+
+
+def test_synchronised_ring_outscores_a_random_crowd():
+    clusters, members = _scored_at_two_minutes(*_ring_and_crowd())
     by_cluster = {r["cluster"]: r for r in clusters.iter_rows(named=True)}
     ring, crowd = by_cluster[0], by_cluster[1]
     assert clusters["cluster"].to_list()[0] == 0  # ranked first
@@ -144,6 +154,59 @@ def test_synchronised_ring_outscores_a_random_crowd():
     # r0 leads its ring
     lead = members.filter(pl.col("account") == "r0")["lead"].item()
     assert lead > 0.8
+
+
+def _one_edge(a: str, b: str, *, n_events: int, days: int) -> pl.DataFrame:
+    """The co-action edges of a cluster held together by one link, `a`-`b`."""
+    return pl.DataFrame(
+        {
+            "a": [a],
+            "b": [b],
+            "weight": [1.0],
+            "n_events": [n_events],
+            "first": [T0],
+            "last": [T0 + timedelta(days=days)],
+            "a_first": [0.5],
+        }
+    )
+
+
+def _pair_among_randoms(together: int) -> pl.DataFrame:
+    """Scores of one cluster of eight: p0..p{together-1} post #serbu within a minute of
+    each other every day, at a different hour each day; the others post it at random
+    hours."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for day in range(8):
+        meet = T0 + timedelta(days=day, hours=(10 + 7 * day) % 24)
+        for i in range(8):
+            at = (
+                meet + timedelta(seconds=int(rng.integers(0, 60)))
+                if i < together
+                else T0 + timedelta(days=day, seconds=int(rng.integers(0, 86400)))
+            )
+            rows.append({"account": f"p{i}", "ts": at, "text": f"ayo {i} {day} #serbu"})
+    membership = pl.DataFrame(
+        {"account": [f"p{i}" for i in range(8)], "cluster": [0] * 8},
+        schema={"account": pl.String, "cluster": pl.UInt32},
+    )
+    edges = _one_edge("p0", "p1", n_events=8, days=8)
+    clusters, _ = _scored_at_two_minutes(make_posts(rows), membership, edges)
+    return clusters
+
+
+def test_a_cluster_beating_chance_through_two_members_is_not_most_members_beyond_chance():
+    # the cluster's pairs beat chance several times over, nearly all through p0 and p1
+    # (a random poster may meet one other by chance where chance gives it none)
+    cluster = _pair_among_randoms(together=2).row(0, named=True)
+    assert cluster["copost_ratio"] > 2
+    assert cluster["p_adjusted"] < 0.05
+    assert 2 / 8 <= cluster["members_beyond_chance"] < 0.5
+
+
+def test_every_member_of_a_ring_meeting_at_varying_hours_is_beyond_chance():
+    cluster = _pair_among_randoms(together=8).row(0, named=True)
+    assert cluster["members_beyond_chance"] == 1.0
 
 
 def test_scores_are_identical_for_the_same_seed():
@@ -177,17 +240,7 @@ def test_the_null_keeps_the_hour_of_day_when_it_shifts_by_days():
         {"account": [f"m{i}" for i in range(6)], "cluster": [0] * 6},
         schema={"account": pl.String, "cluster": pl.UInt32},
     )
-    edges = pl.DataFrame(
-        {
-            "a": ["m0"],
-            "b": ["m1"],
-            "weight": [1.0],
-            "n_events": [3],
-            "first": [T0],
-            "last": [T0 + timedelta(days=14)],
-            "a_first": [0.5],
-        }
-    )
+    edges = _one_edge("m0", "m1", n_events=3, days=14)
     kwargs = {
         "window": timedelta(minutes=10),
         "sync_scales": [timedelta(hours=1)],

@@ -100,6 +100,15 @@ def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
     reasons = [
         f"{removed['max_p_value']} no more co-posting than chance "
         f"(max_p_value {config['max_p_value']})",
+        # runs saved before schema 1.4 have no member rule
+        *(
+            [
+                f"{removed['min_beyond_chance']} most members no more than twice chance "
+                f"(min_beyond_chance {config['min_beyond_chance']})"
+            ]
+            if "min_beyond_chance" in removed
+            else []
+        ),
         f"{removed['min_repetition']} part of a crowd, or acted together only once "
         f"(audience_test {config['audience_test']}, min_repetition {config['min_repetition']})",
         f"{removed['min_amplification']} few accounts per pushed object "
@@ -109,8 +118,8 @@ def nothing_reported(selection: dict[str, Any], config: dict[str, Any]) -> str:
     return (
         f"No coordinated clusters met the thresholds: {selection['scored']} scored; "
         + "; ".join(reasons)
-        + ". --max-p 1 --min-repetition 0 --min-amplification 0 --no-audience-test shows them "
-        "all."
+        + ". --max-p 1 --min-beyond-chance 0 --min-repetition 0 --min-amplification 0 "
+        "--no-audience-test shows them all."
     )
 
 
@@ -162,7 +171,13 @@ def print_explain(record: dict[str, Any], console: Console) -> None:
     sig = record["significance"]
     lines.append(
         f"co-posting: {sig['copost_observed']} observed vs {sig['copost_expected']} expected "
-        f"by chance (z {sig['z']}, adjusted p {sig['p_adjusted']})"
+        f"by chance (z {sig['z']}, adjusted p {sig['p_adjusted']}"
+        + (
+            ""
+            if sig.get("members_beyond_chance") is None
+            else f"; {sig['members_beyond_chance']:.0%} of the members beyond twice chance"
+        )
+        + ")"
     )
     if ev["template"]:
         t = ev["template"]

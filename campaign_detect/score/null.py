@@ -20,7 +20,10 @@ from campaign_detect.objects import SIGNIFICANCE_KINDS, object_rows
 from campaign_detect.score.subscores import pushed_objects
 from campaign_detect.values import DAY_S
 
-__all__ = ["copost_pairs", "coposting", "null_period", "significance_rows"]
+__all__ = ["BEYOND_CHANCE", "copost_pairs", "coposting", "null_period", "significance_rows"]
+
+# a member co-posts beyond chance when chance gives at most half of its partners
+BEYOND_CHANCE = 2.0
 
 
 def significance_rows(posts: pl.DataFrame, extra_objects: Sequence[str] = ()) -> pl.DataFrame:
@@ -88,20 +91,21 @@ def copost_pairs(
     return total_all - total_same, after_all - after_same
 
 
-def _per_cluster(clusters: np.ndarray, values: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Sum each row of `values` (windows x rows) per cluster: windows x clusters."""
-    return np.stack([np.bincount(clusters, weights=v, minlength=n_clusters) for v in values])
+def _sum_by(keys: np.ndarray, values: np.ndarray, n_keys: int) -> np.ndarray:
+    """Sum each row of `values` (windows x rows) per key (cluster or member of each row):
+    windows x keys."""
+    return np.stack([np.bincount(keys, weights=v, minlength=n_keys) for v in values])
 
 
 class _PairCounter:
     """Co-posting pairs per cluster (windows x clusters), as `copost_pairs`' later counts
-    summed per cluster, for many shifted copies of the same rows.
+    summed per cluster, and partners per member (windows x members), as its partner counts
+    summed per member, for many shifted copies of the same rows.
 
-    Only the per-cluster sums are needed, and every group's rows take the same positions
-    in the sorted order whatever the times, so the cluster of each sorted position is
-    known in advance: a plain sort of the keys (no argsort, no scatter back) and one
-    search per window count each round. The sums are of integers, exact in any order, so
-    they equal `_per_cluster` of `copost_pairs`.
+    Every group's rows take the same positions in the sorted order whatever the times, so
+    the cluster of each sorted position is known in advance (the member there is not: it
+    comes with the sort's order). The sums are of integers, exact in any order, so they
+    equal `_sum_by` of `copost_pairs`.
     """
 
     def __init__(
@@ -109,11 +113,14 @@ class _PairCounter:
         group: np.ndarray,
         group_acct: np.ndarray,
         clusters: np.ndarray,
+        members: np.ndarray,
         windows: Sequence[int],
         n_clusters: int,
     ) -> None:
         self.windows = windows
         self.n_clusters = n_clusters
+        self.members = members
+        self.n_members = int(members.max()) + 1 if len(members) else 0
         # (keys, cluster of each sorted position, sign): pairs within a group, minus the
         # pairs within one account's rows of that group
         self.parts = [
@@ -121,20 +128,29 @@ class _PairCounter:
             for keys, sign in ((group, 1.0), (group_acct, -1.0))
         ]
 
-    def __call__(self, t: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(self.windows), self.n_clusters))
+    def __call__(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pairs = np.zeros((len(self.windows), self.n_clusters))
+        partners = np.zeros((len(self.windows), self.n_members))
         if len(t) == 0:
-            return out
+            return pairs, partners
         t = t - t.min()
         span = int(t.max()) + 2 * max(self.windows) + 1
         position = np.arange(len(t))
         for keys, cluster_at, sign in self.parts:
             key = keys * span + t
-            key.sort()
+            order = np.argsort(key)
+            key = key[order]
+            member_at = self.members[order]
             for k, window_s in enumerate(self.windows):
-                later = np.searchsorted(key, key + window_s, side="right") - position - 1
-                out[k] += sign * np.bincount(cluster_at, weights=later, minlength=self.n_clusters)
-        return out
+                hi = np.searchsorted(key, key + window_s, side="right")
+                lo = np.searchsorted(key, key - window_s, side="left")
+                pairs[k] += sign * np.bincount(
+                    cluster_at, weights=hi - position - 1, minlength=self.n_clusters
+                )
+                partners[k] += sign * np.bincount(
+                    member_at, weights=hi - lo - 1, minlength=self.n_members
+                )
+        return pairs, partners
 
 
 def _null_pairs(
@@ -146,8 +162,10 @@ def _null_pairs(
     seed: int,
     n_clusters: int,
     period: tuple[int, int],
-) -> np.ndarray:
-    """Co-posting pair counts (rounds x windows x clusters) in the null model: each
+    members: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Co-posting pair counts (rounds x windows x clusters) in the null model, and each
+    member's partners (windows x `members`) averaged over the rounds: each
     account's posts all shifted by one random offset in ``[-shift_s, shift_s]``, which keeps
     each account's own rhythm but breaks any timing shared with others. When `shift_s` is
     a day or more the offsets are whole days (never zero), so the null keeps the hour of
@@ -161,10 +179,16 @@ def _null_pairs(
     n_accounts = int(accounts.max()) + 1 if len(accounts) else 0
     clusters = rows["cluster"].to_numpy().astype(np.int64)
     count = _PairCounter(
-        rows["group"].to_numpy(), rows["group_acct"].to_numpy(), clusters, windows, n_clusters
+        rows["group"].to_numpy(),
+        rows["group_acct"].to_numpy(),
+        clusters,
+        members,
+        windows,
+        n_clusters,
     )
     t = rows["t"].to_numpy()
     out = np.zeros((rounds, len(windows), n_clusters))
+    partners = np.zeros((len(windows), count.n_members))
     for r in range(rounds):
         if days:
             size = rng.integers(1, days + 1, size=n_accounts)
@@ -172,8 +196,9 @@ def _null_pairs(
         else:
             shifts = rng.integers(-shift_s, shift_s + 1, size=n_accounts)
         shifted = origin + (t - origin + shifts[accounts]) % length
-        out[r] = count(shifted)
-    return out
+        out[r], round_partners = count(shifted)
+        partners += round_partners
+    return out, partners / max(1, rounds)
 
 
 def null_period(posts: pl.DataFrame, *, whole_days: bool) -> tuple[int, int]:
@@ -186,6 +211,28 @@ def null_period(posts: pl.DataFrame, *, whole_days: bool) -> tuple[int, int]:
     if whole_days:
         length = -(-length // DAY_S) * DAY_S
     return int(first), length
+
+
+def _beyond_chance(
+    members: np.ndarray,
+    clusters: np.ndarray,
+    observed: np.ndarray,
+    expected: np.ndarray,
+    best: np.ndarray,
+    n_clusters: int,
+) -> np.ndarray:
+    """Per cluster, the share of its tested members whose partners at the cluster's window
+    (`best`) are at least `BEYOND_CHANCE` times chance's (both plus one, as the cluster's
+    ratio); NaN for a cluster without tested members."""
+    member_cluster = np.zeros(observed.shape[1], dtype=np.int64)
+    member_cluster[members] = clusters
+    at = best[member_cluster]
+    pick = np.arange(observed.shape[1])
+    beyond = observed[at, pick] + 1 >= BEYOND_CHANCE * (expected[at, pick] + 1)
+    tested = np.bincount(member_cluster, minlength=n_clusters)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.bincount(member_cluster, weights=beyond, minlength=n_clusters) / tested
+    return share
 
 
 def coposting(
@@ -204,19 +251,33 @@ def coposting(
     p-value is corrected for the clusters and windows tried (`tested_clusters` clusters
     when given, else the clusters of `rows`).
 
+    At that window it also says how many members co-post beyond chance on their own
+    (`members_beyond_chance`): a member is, when chance gives at most half of its partners
+    (`BEYOND_CHANCE`). Pairs grow with the square of activity, so a cluster's total can
+    beat chance through a few busy members (or by a sliver spread over thousands of
+    pairs, like automated feeds on a fixed schedule) while most members do what their own
+    rhythm gives; the share counts each member once.
+
     Returns the per-cluster significance and the per-post synchrony at that window.
     """
     clusters = rows["cluster"].to_numpy().astype(np.int64)
+    members = (
+        rows.select(pl.struct("cluster", "account").rank("dense").cast(pl.Int64) - 1)
+        .to_series()
+        .to_numpy()
+    )
     partners, later = copost_pairs(
         rows["group"].to_numpy(), rows["group_acct"].to_numpy(), rows["t"].to_numpy(), windows
     )
-    observed = _per_cluster(clusters, later, n_clusters)
+    observed = _sum_by(clusters, later, n_clusters)
+    observed_partners = _sum_by(members, partners, int(members.max(initial=-1)) + 1)
     if rounds == 0:
         expected = np.full_like(observed, np.nan)
         z = np.full_like(observed, np.nan)
         best = np.zeros(n_clusters, dtype=np.int64)
+        beyond = np.full(n_clusters, np.nan)
     else:
-        null = _null_pairs(
+        null, expected_partners = _null_pairs(
             rows,
             windows=windows,
             rounds=rounds,
@@ -224,11 +285,15 @@ def coposting(
             seed=seed,
             n_clusters=n_clusters,
             period=period,
+            members=members,
         )
         expected = null.mean(axis=0)
         spread = np.maximum(null.std(axis=0, ddof=1) if rounds > 1 else 0, np.sqrt(expected))
         z = (observed - expected) / np.maximum(spread, 1.0)
         best = np.argmax(z, axis=0)
+        beyond = _beyond_chance(
+            members, clusters, observed_partners, expected_partners, best, n_clusters
+        )
     pick = np.arange(n_clusters)
     z_best = z[best, pick]
     p = norm.sf(z_best)
@@ -244,16 +309,20 @@ def coposting(
             "z": z_best,
             "p_value": p,
             "p_adjusted": np.minimum(1.0, p * n_tested),
+            "members_beyond_chance": beyond,
         }
     )
-    synced = rows.select("cluster", "post_id", "group").with_columns(
-        pl.Series("synced", partners[best[clusters], np.arange(len(clusters))] > 0)
-    )
-    synchrony = (
-        synced.group_by("cluster", "post_id")
+    return significance, _synchrony(rows, partners[best[clusters], np.arange(len(clusters))] > 0)
+
+
+def _synchrony(rows: pl.DataFrame, synced: np.ndarray) -> pl.DataFrame:
+    """Per cluster, the share of its posts with a partner at its window (`synced`, per row)
+    and what those synchronised posts push."""
+    flagged = rows.select("cluster", "post_id", "group").with_columns(pl.Series("synced", synced))
+    return (
+        flagged.group_by("cluster", "post_id")
         .agg(pl.col("synced").any())
         .group_by("cluster")
         .agg(pl.col("synced").mean().alias("synchrony"))
-        .join(pushed_objects(synced.filter("synced")), on="cluster", how="left")
+        .join(pushed_objects(flagged.filter("synced")), on="cluster", how="left")
     )
-    return significance, synchrony

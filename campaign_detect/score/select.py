@@ -1,7 +1,8 @@
 """Which scored clusters are reported, and their ranks.
 
-Three reporting rules, each removing one family of look-alikes: significant co-posting
-(chance), not a crowd (the audience test's verdict where it is conclusive, else repeated
+Four reporting rules, each removing one family of look-alikes: significant co-posting
+(chance), most members co-posting beyond chance on their own (a few busy members, or
+schedules), not a crowd (the audience test's verdict where it is conclusive, else repeated
 action: crowds around one moment, one-off crowds) and amplification (feeds). Ranks are assigned
 after these rules and before the user's filters, which keep them, so that ranks stay
 comparable between filtered views.
@@ -19,6 +20,7 @@ from campaign_detect.entities import carries_hashtag
 __all__ = [
     "MAX_P_VALUE",
     "MIN_AMPLIFICATION",
+    "MIN_BEYOND_CHANCE",
     "MIN_REPETITION",
     "NOT_REPORTED",
     "REPORT_ALL",
@@ -29,6 +31,7 @@ __all__ = [
 
 # the reporting rules' defaults (see `campaign_detect.ScanConfig`)
 MAX_P_VALUE = 0.05
+MIN_BEYOND_CHANCE = 0.5
 MIN_REPETITION = 0.5
 MIN_AMPLIFICATION = 0.5
 REPORT_ALL = False
@@ -36,6 +39,8 @@ REPORT_ALL = False
 # why a cluster the rules drop is not reported, by rule (``not_reported`` with `report_all`)
 NOT_REPORTED = {
     "max_p_value": "its co-posting is not significant beyond chance (max_p_value)",
+    "min_beyond_chance": "most members co-post no more than twice what chance gives them "
+    "(min_beyond_chance)",
     "crowd": "the audience test reads it as part of the crowd around a moment",
     "min_repetition": "most members acted together only once (min_repetition)",
     "min_amplification": "more messages than accounts, like a feed (min_amplification)",
@@ -48,6 +53,7 @@ class SelectParams:
     each one)."""
 
     max_p_value: float = MAX_P_VALUE
+    min_beyond_chance: float = MIN_BEYOND_CHANCE
     min_repetition: float = MIN_REPETITION
     min_amplification: float = MIN_AMPLIFICATION
     min_score: float = 0.0
@@ -71,7 +77,8 @@ class Selection:
     scored
         How many clusters were scored (what the rules were applied to).
     removed
-        Per rule, in the order applied (``max_p_value``, ``min_repetition``,
+        Per rule, in the order applied (``max_p_value``, ``min_beyond_chance``,
+        ``min_repetition``,
         ``min_amplification``, then the user's ``filters``: score, time, hashtag, top),
         how many clusters it removed that the rules before it had kept.
     """
@@ -95,10 +102,13 @@ def select_clusters(
     membership: pl.DataFrame,
     params: SelectParams = SelectParams(),
 ) -> Selection:
-    """Keep the clusters with evidence of coordination (significant co-posting, repeated
-    action, more accounts than messages), rank them 1.., then apply the user's filters,
-    which keep those ranks so that they stay comparable between filtered views."""
-    removed = dict.fromkeys(("max_p_value", "min_repetition", "min_amplification", "filters"), 0)
+    """Keep the clusters with evidence of coordination (significant co-posting, most
+    members beyond chance, repeated action, more accounts than messages), rank them 1..,
+    then apply the user's filters, which keep those ranks so that they stay comparable
+    between filtered views."""
+    removed = dict.fromkeys(
+        ("max_p_value", "min_beyond_chance", "min_repetition", "min_amplification", "filters"), 0
+    )
     clusters = clusters.with_columns(pl.lit(None, pl.String).alias("not_reported"))
     if clusters.is_empty():
         return Selection(clusters, 0, removed)
@@ -117,6 +127,10 @@ def select_clusters(
         )
     for name, rule in (
         ("max_p_value", pl.col("p_adjusted").fill_nan(0.0) <= params.max_p_value),
+        (
+            "min_beyond_chance",
+            pl.col("members_beyond_chance").fill_nan(1.0) >= params.min_beyond_chance,
+        ),
         ("min_repetition", repeated),
         ("min_amplification", pl.col("amplification") >= params.min_amplification),
     ):

@@ -21,7 +21,7 @@ so it plants what the detector must find next to what it must not mistake for a 
   hidden inside busy traffic (``target_hijack``, ``paraphrase_push``, ``tag_rotation``,
   ``tagstack_flood``, ``small_script``). The default mix never builds them;
 - by name in ``kinds`` only, the `NAMED_KINDS` planted after the moments mix was recorded
-  (``rotating_pool``, `moments`).
+  (``rotating_pool``, ``headline_feeds``, `moments`).
 
 Planted groups keep roughly the size they have at 100,000 posts when the background grows
 (campaigns do not grow with the platform) and shrink towards 8 accounts for small test sets.

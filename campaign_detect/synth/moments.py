@@ -37,6 +37,10 @@ figures stay comparable:
 - ``rotating_pool``: one pool of 15-25 accounts, a different quarter to two fifths of it
   posting one message on a busy tag within five minutes about every other day: each pair
   meets once or twice, so no single pair is evidence (eval-dev's low-and-slow kind).
+- ``headline_feeds`` (organic): automated news accounts, each reposting the news desk's
+  headline of the hour at its own minute past the hour, in its own wording, on its own
+  two generic news tags, from 5 am to 11 pm every day. They co-post all day, and the
+  schedule each keeps explains all of it (eval-dev's news aggregators).
 """
 
 from __future__ import annotations
@@ -58,7 +62,14 @@ from campaign_detect.synth.draw import (
 )
 from campaign_detect.synth.organic import plain_texts
 from campaign_detect.synth.planted import Ctx, Planted
-from campaign_detect.synth.words import CITIES, FIRST, PRODUCTS, split_pool
+from campaign_detect.synth.words import (
+    CITIES,
+    FIRST,
+    HEADLINES,
+    NEWS_DOMAINS,
+    PRODUCTS,
+    split_pool,
+)
 
 __all__ = ["MOMENT_CAMPAIGN_BUILDERS", "MOMENT_NEGATIVE_BUILDERS", "NAMED_BUILDERS"]
 
@@ -590,6 +601,46 @@ def _rotating_pool(rng: np.random.Generator, ctx: Ctx) -> Planted:
     return g
 
 
+_FEED_TAGS = split_pool("berita|beritaterkini|news|infoterkini|beritahariini|indonesia")
+_FEED_STYLES = [
+    "{headline} {url}",
+    "BREAKING: {headline}",
+    "[UPDATE] {headline} / Baca: {url}",
+    "{headline}. Selengkapnya di link bio",
+    "{headline} - {url}",
+]
+
+
+def _headline_feeds(rng: np.random.Generator, ctx: Ctx) -> Planted:
+    m = int(rng.integers(6, 11))
+    g = Planted(
+        "headline_feeds",
+        "hard_negative",
+        m,
+        _FEED_TAGS,
+        None,
+        f"{m} automated news accounts reposting the headline of each hour at their own minute "
+        "past the hour, in their own wording, from 5 am to 11 pm every day",
+    )
+    minute = rng.uniform(1, 20, m) * _MINUTE
+    style = rng.integers(0, len(_FEED_STYLES), m)
+    outlet = [pick(rng, NEWS_DOMAINS) for _ in range(m)]
+    tags = [rng.choice(len(_FEED_TAGS), 2, replace=False) for _ in range(m)]
+    keen = rng.uniform(0.85, 1.0, m)
+    for day in range(max(1, ctx.span // DAY)):
+        for hour in range(5, 23):
+            headline = expand(rng, pick(rng, HEADLINES), {})
+            for member in np.flatnonzero(rng.random(m) < keen).tolist():
+                t = _local_time(day, hour) + int(minute[member] + rng.normal(0, 60))
+                if not 0 <= t < ctx.span:
+                    continue
+                url = f"https://{outlet[member]}/read/{int(rng.integers(10**6, 10**7))}"
+                text = _FEED_STYLES[style[member]].format(headline=headline, url=url)
+                hashtags = " ".join("#" + _FEED_TAGS[k] for k in tags[member])
+                g.add(member, t, f"{text} {hashtags}")
+    return g
+
+
 MOMENT_NEGATIVE_BUILDERS: dict[str, Callable[[np.random.Generator, Ctx], Planted]] = {
     "live_match": _live_match,
     "weekly_greeting": _weekly_greeting,
@@ -607,4 +658,5 @@ MOMENT_CAMPAIGN_BUILDERS: dict[str, Callable[[np.random.Generator, Ctx], Planted
 # planted by name only, after the moments mix was recorded (its output stays the same)
 NAMED_BUILDERS: dict[str, Callable[[np.random.Generator, Ctx], Planted]] = {
     "rotating_pool": _rotating_pool,
+    "headline_feeds": _headline_feeds,
 }

@@ -25,6 +25,7 @@ from campaign_detect.synth.organic import plain_texts
 from campaign_detect.synth.planted import Ctx, Planted
 from campaign_detect.synth.words import (
     CITIES,
+    HEADLINES,
     ID_COMMENT,
     NEWS_DOMAINS,
     POPULAR_TAGS,
@@ -196,19 +197,6 @@ def _viral_phrase(rng: np.random.Generator, ctx: Ctx) -> Planted:
     return g
 
 
-_HEADLINES = [
-    "[Harga beras|Harga cabai|Harga telur|Tarif KRL] [naik|turun|stabil] [pekan ini|jelang akhir "
-    "bulan]",
-    "[Timnas|Persija|Persib] [menang|imbang|kalah] [dramatis|tipis] [semalam|di kandang]",
-    "[Hujan deras|Banjir|Macet parah] [landa|di] [Jakarta|Bekasi|Tangerang] [pagi ini|sore ini]",
-    "[KPU|Bawaslu] [umumkan|rilis] [jadwal|aturan] [kampanye|debat] [terbaru|pemilu 2024]",
-    "[BI|Pemerintah] [tahan|naikkan] [suku bunga|subsidi] [bulan ini|tahun depan]",
-    "[Gempa|Erupsi] [guncang|di] [Sulawesi|Jawa Barat|NTB], [warga panik|tidak berpotensi tsunami]",
-    "[Artis|Selebgram] [ini|terkenal] [viral|jadi sorotan] [karena|usai] [unggahan|pernyataan] "
-    "[terbaru|kontroversial]",
-]
-
-
 def _news_aggregators(rng: np.random.Generator, ctx: Ctx) -> Planted:
     m = int(rng.integers(8, 12))
     per_day = max(2, round(int(rng.integers(15, 31)) * ctx.scale))
@@ -226,7 +214,7 @@ def _news_aggregators(rng: np.random.Generator, ctx: Ctx) -> Planted:
     style = rng.integers(0, 3, m)
     items = diurnal_times(rng, per_day * max(1, ctx.span // DAY), 0, ctx.span)
     for t0 in np.sort(items):
-        headline = expand(rng, pick(rng, _HEADLINES), {})
+        headline = expand(rng, pick(rng, HEADLINES), {})
         url = f"https://{pick(rng, NEWS_DOMAINS)}/read/{int(rng.integers(10**6, 10**7))}"
         for member in np.flatnonzero(rng.random(m) < keen):
             text = [

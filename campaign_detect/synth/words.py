@@ -14,6 +14,7 @@ __all__ = [
     "EN_SUBJ",
     "EN_WHEN",
     "FIRST",
+    "HEADLINES",
     "ID_COMMENT",
     "ID_SUBJ",
     "ID_WHEN",
@@ -159,6 +160,18 @@ NEWS_DOMAINS = split_pool(
     "detik.com|kompas.com|cnnindonesia.com|tribunnews.com|liputan6.com|kumparan.com|"
     "tempo.co|okezone.com|cnbcindonesia.com|antaranews.com|suara.com|idntimes.com"
 )
+# news headlines (slot patterns for `draw.expand`)
+HEADLINES = [
+    "[Harga beras|Harga cabai|Harga telur|Tarif KRL] [naik|turun|stabil] [pekan ini|jelang akhir "
+    "bulan]",
+    "[Timnas|Persija|Persib] [menang|imbang|kalah] [dramatis|tipis] [semalam|di kandang]",
+    "[Hujan deras|Banjir|Macet parah] [landa|di] [Jakarta|Bekasi|Tangerang] [pagi ini|sore ini]",
+    "[KPU|Bawaslu] [umumkan|rilis] [jadwal|aturan] [kampanye|debat] [terbaru|pemilu 2024]",
+    "[BI|Pemerintah] [tahan|naikkan] [suku bunga|subsidi] [bulan ini|tahun depan]",
+    "[Gempa|Erupsi] [guncang|di] [Sulawesi|Jawa Barat|NTB], [warga panik|tidak berpotensi tsunami]",
+    "[Artis|Selebgram] [ini|terkenal] [viral|jadi sorotan] [karena|usai] [unggahan|pernyataan] "
+    "[terbaru|kontroversial]",
+]
 OTHER_DOMAINS = split_pool(
     "youtube.com/watch?v=|shopee.co.id/product/|tokopedia.com/p/|instagram.com/p/"
 )

@@ -343,7 +343,14 @@ def _significance(record: dict[str, Any]) -> str:
         f"<strong>{_num(sig['ratio'], 1)} ×</strong> what {sig['null_rounds']} rounds of the "
         "null model (each account's times shifted at random) give; "
         f"z {_num(sig['z'])}, p {_p(sig['p_value'])}, adjusted p "
-        f"{_p(sig['p_adjusted'])}.</p>"
+        f"{_p(sig['p_adjusted'])}. "
+        + (
+            ""
+            if sig.get("members_beyond_chance") is None
+            else f"{sig['members_beyond_chance']:.0%} of the members co-post at least twice "
+            "what chance gives them."
+        )
+        + "</p>"
         f'<div class="sig">{bars}</div>'
     )
 
