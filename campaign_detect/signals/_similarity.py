@@ -61,8 +61,11 @@ _TOP_PARTNERS = 12  # candidates kept per text, most agreeing minhashes first
 _VERIFY_CHUNK = 50_000
 _CAP_CHUNK = 1 << 22  # pair ends per step of the partner cap
 _CUT_KEYS = 1 << 24  # pair ends per step when finding the partner cut-offs
-_DF_BLOCK = 500_000  # texts per block when counting gram frequencies
-_FEATURE_BLOCK = 100_000  # texts per block of feature columns (their products are large)
+# texts per block of the verification features (gram frequencies, feature columns, row
+# lengths): each block's temporaries are several times its share of the features (about
+# 0.5 KiB a text), on every thread at once; blocks of 500,000 texts held half a GiB more
+# at a million posts
+_FEATURE_BLOCK = 100_000
 _EPS = 1e-9
 _LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _HIGH8 = np.uint64(0x8080808080808080)
@@ -739,7 +742,7 @@ def feature_matrix(words: Words, rows: np.ndarray) -> sp.csr_matrix:
         (weight[indices], indices, np.concatenate([[0], np.cumsum(sizes)])),
         shape=(n, weight.size),
     )
-    _in_parallel(lambda at: _normalise_rows(features, at), range(0, n, _DF_BLOCK))
+    _in_parallel(lambda at: _normalise_rows(features, at), range(0, n, _FEATURE_BLOCK))
     return features
 
 
@@ -754,8 +757,8 @@ def _feature_columns(
 
 
 def _normalise_rows(matrix: sp.csr_matrix, start: int) -> None:
-    """Scale rows ``start .. start + _DF_BLOCK`` of `matrix` to unit length, in place."""
-    indptr = matrix.indptr[start : start + _DF_BLOCK + 1]
+    """Scale rows ``start .. start + _FEATURE_BLOCK`` of `matrix` to unit length, in place."""
+    indptr = matrix.indptr[start : start + _FEATURE_BLOCK + 1]
     values = matrix.data[indptr[0] : indptr[-1]]
     sizes = np.diff(indptr)
     row = np.repeat(np.arange(sizes.size), sizes)
@@ -768,11 +771,11 @@ def _gram_document_frequency(words: sp.csr_matrix, word_grams: sp.csr_matrix) ->
     gram matrix of ten million texts would not fit in memory beside the rest."""
 
     def in_block(start: int) -> np.ndarray:
-        grams = words[start : start + _DF_BLOCK] @ word_grams  # no gram twice in a row
+        grams = words[start : start + _FEATURE_BLOCK] @ word_grams  # no gram twice in a row
         return np.bincount(grams.indices, minlength=word_grams.shape[1])
 
     df = np.zeros(word_grams.shape[1], dtype=np.int64)
-    for counts in _in_parallel(in_block, range(0, words.shape[0], _DF_BLOCK)):
+    for counts in _in_parallel(in_block, range(0, words.shape[0], _FEATURE_BLOCK)):
         df += counts
     return df
 
